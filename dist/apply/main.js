@@ -1,0 +1,3 @@
+import { applyMain } from "../index.js";
+
+await applyMain();

@@ -1,0 +1,3 @@
+import { applyPost } from "../index.js";
+
+await applyPost();

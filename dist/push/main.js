@@ -1,0 +1,3 @@
+import { pushMain } from "../index.js";
+
+await pushMain();

@@ -1,0 +1,3 @@
+import { pushPost } from "../index.js";
+
+await pushPost();
