@@ -22,17 +22,28 @@ for (const [name, asset] of Object.entries(assets)) {
   await writeFile(join(dist, name), asset.source);
 }
 await writeFile(join(dist, "package.json"), '{\n  "type": "module"\n}\n');
-await writeFile(join(dist, "cli.js"), '#!/usr/bin/env node\nimport { runCli } from "./index.js";\n\nprocess.exitCode = await runCli(process.argv.slice(2));\n');
+await writeFile(
+  join(dist, "cli.js"),
+  '#!/usr/bin/env node\nimport { runCli } from "./index.js";\n\nprocess.exitCode = await runCli(process.argv.slice(2));\n',
+);
 
 for (const action of ["push", "apply"]) {
   await mkdir(join(dist, action), { recursive: true });
-  for (const [file, fn] of [["main", "Main"], ["post", "Post"]]) {
+  for (const [file, fn] of [
+    ["main", "Main"],
+    ["post", "Post"],
+  ]) {
     const exported = `${action}${fn}`;
-    await writeFile(join(dist, action, `${file}.js`), `import { ${exported} } from "../index.js";\n\nawait ${exported}();\n`);
+    await writeFile(
+      join(dist, action, `${file}.js`),
+      `import { ${exported} } from "../index.js";\n\nawait ${exported}();\n`,
+    );
   }
   // GitHub loads an action only from its folder's action.yml; the top-level file is the source.
   const source = await readFile(join(root, `action-${action}.yml`), "utf8");
   const generated = `# Generated from action-${action}.yml by \`npm run build\`; edit that file, not this one.\n${source.replaceAll("dist/", "../../dist/")}`;
   await writeFile(join(root, "actions", action, "action.yml"), generated);
 }
-console.log(`built dist/index.js (${(code.length / 1024 / 1024).toFixed(1)} MiB) and ${Object.keys(assets).length} assets`);
+console.log(
+  `built dist/index.js (${(code.length / 1024 / 1024).toFixed(1)} MiB) and ${Object.keys(assets).length} assets`,
+);

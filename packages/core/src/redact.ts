@@ -1,5 +1,6 @@
 // Every URL shown to a person goes through here: passwords and tokens never reach a log.
-const SECRET_PARAMS = /^(password|pass|pwd|token|secret|access_key|secret_key|sessiontoken|x-amz-security-token|x-amz-credential|x-amz-signature)$/i;
+const SECRET_PARAMS =
+  /^(password|pass|pwd|token|secret|access_key|secret_key|sessiontoken|x-amz-security-token|x-amz-credential|x-amz-signature)$/i;
 
 /** `postgres://user:pass@host/db?password=x` -> `postgres://user:***@host/db?password=***`. */
 export function redactUrl(raw: string): string {

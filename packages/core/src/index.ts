@@ -1,0 +1,5 @@
+// The core library: everything that is not GitHub-specific. No @actions/* imports here.
+
+export * from "./dir/index";
+export * from "./errors";
+export * from "./redact";
