@@ -3,3 +3,4 @@
 export * from "./dir/index";
 export * from "./errors";
 export * from "./redact";
+export * from "./config/index";
