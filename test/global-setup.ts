@@ -1,2 +1,31 @@
-// Filled in by testkit: one PostgreSQL cluster and one S3 server for the whole test run.
-export default async function setup() {}
+// One PostgreSQL cluster and one S3 server for the whole test run, started in parallel. Test files
+// reach them through testDatabase()/testBucket(), which read the env vars set here: globalSetup runs
+// in vitest's main process before the worker forks start, and the forks inherit process.env.
+import {
+  S3RVER_ACCESS_KEY_ID,
+  S3RVER_SECRET_ACCESS_KEY,
+  startPostgres,
+  startS3,
+  TEST_PG_URL_ENV,
+  TEST_S3_ENDPOINT_ENV,
+} from "@migrate-relay/testkit";
+
+export default async function setup(): Promise<() => Promise<void>> {
+  // Node 20 here, node24 on runners: the SDK's "upgrade Node" notice is noise in every test run.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+  const [postgres, s3] = await Promise.allSettled([startPostgres(), startS3()]);
+  if (postgres.status === "rejected" || s3.status === "rejected") {
+    if (postgres.status === "fulfilled") await postgres.value.stop();
+    if (s3.status === "fulfilled") await s3.value.stop();
+    throw postgres.status === "rejected" ? postgres.reason : (s3 as PromiseRejectedResult).reason;
+  }
+  process.env[TEST_PG_URL_ENV] = postgres.value.adminUrl;
+  process.env[TEST_S3_ENDPOINT_ENV] = s3.value.endpoint;
+  // The SDK's default credential chain finds s3rver's account; no instance-metadata lookups.
+  process.env.AWS_ACCESS_KEY_ID = S3RVER_ACCESS_KEY_ID;
+  process.env.AWS_SECRET_ACCESS_KEY = S3RVER_SECRET_ACCESS_KEY;
+  process.env.AWS_EC2_METADATA_DISABLED = "true";
+  return async () => {
+    await Promise.all([postgres.value.stop(), s3.value.stop()]);
+  };
+}

@@ -1,0 +1,361 @@
+import { randomBytes } from "node:crypto";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { type RegistryState, RegistryStore } from "./registry-store";
+
+export type { RegistryState } from "./registry-store";
+
+/**
+ * What the emulator does to the next requests instead of (or before) answering normally:
+ * - `"refuse"`: stops listening and drops open connections (clients get ECONNREFUSED/ECONNRESET);
+ * - `"blackhole"`: accepts the request and never answers;
+ * - a status (401, 403, 429, 500, 502, 503) or `{ status, body?, headers? }`: answers that instead;
+ * - `{ slowMs }`: waits, then answers normally;
+ * - `"corrupt"`: dirState answers with one byte of the archive flipped (in its first file's data);
+ * - `"truncate"`: dirState answers with the first half of the archive;
+ * - `"none"`: back to normal.
+ */
+export type RegistryFault =
+  | "none"
+  | "refuse"
+  | "blackhole"
+  | "corrupt"
+  | "truncate"
+  | 401
+  | 403
+  | 429
+  | 500
+  | 502
+  | 503
+  | { status: number; body?: string; headers?: Record<string, string> }
+  | { slowMs: number };
+
+export interface RegistryOptions {
+  /** The bearer token it accepts; random when not given. */
+  token?: string;
+  /** The organization in push URLs: `https://<org>.atlasgo.cloud/dirs/<id>/tags/<tag>`. */
+  org?: string;
+  /** Keep states in this directory too, so a later emulator (another process) sees them. */
+  directory?: string;
+  /** Listen on this port (default: any free one). */
+  port?: number;
+}
+
+/** One request as the emulator saw it (for asserting retries and what was sent). */
+export interface RegistryRequest {
+  operation?: "dirState" | "pushDir" | string;
+  slug?: string;
+  tag?: string;
+  version?: string;
+  /** The HTTP status answered, or "blackhole" for a request left hanging. */
+  status: number | "blackhole";
+  fault?: string;
+}
+
+export interface RegistryEmulator {
+  /** The GraphQL endpoint, e.g. `http://127.0.0.1:PORT/query` (what `cloud-url` takes). */
+  url: string;
+  token: string;
+  port: number;
+  /** Applies a fault to every request from now on, or to the next `times` requests only. */
+  setFault(fault: RegistryFault, options?: { times?: number }): Promise<void>;
+  readonly fault: RegistryFault;
+  /** Every push for a slug, oldest first. */
+  states(slug: string): RegistryState[];
+  /** What dirState would answer for a tag (or `latest`) or a migration version. */
+  find(slug: string, by?: { tag?: string; version?: string }): RegistryState | undefined;
+  /** Stores a state without going through HTTP (test set-up). */
+  seed(input: { slug: string; tag?: string; driver?: string; content: Uint8Array }): Promise<RegistryState>;
+  /** Requests seen so far, oldest first. */
+  readonly requests: RegistryRequest[];
+  stop(): Promise<void>;
+}
+
+interface GraphQLError {
+  message: string;
+  path?: string[];
+  extensions?: { code: string };
+}
+
+// Not-found answer: gqlgen's shape (HTTP 200, data null, one error with a code). The real service's
+// exact wording could not be checked from here; clients should match on extensions.code.
+const notFound = (field: string): GraphQLError => ({
+  message: "not found",
+  path: [field],
+  extensions: { code: "NOT_FOUND" },
+});
+
+const STATUS_BODIES: Record<number, { body: string; headers?: Record<string, string> }> = {
+  401: { body: errorsBody("unauthorized", "UNAUTHENTICATED") },
+  403: { body: errorsBody("forbidden", "FORBIDDEN") },
+  429: { body: errorsBody("too many requests", "RATE_LIMITED"), headers: { "retry-after": "1" } },
+  // A load balancer answers 5xx in plain text, not GraphQL: clients must cope with both.
+  500: { body: "internal server error" },
+  502: { body: "bad gateway" },
+  503: { body: "service unavailable" },
+};
+
+function errorsBody(message: string, code: string): string {
+  return JSON.stringify({ errors: [{ message, extensions: { code } }] });
+}
+
+/**
+ * A TEST DOUBLE of the Atlas Cloud registry (an external service we cannot reach from here): an HTTP
+ * server implementing exactly the two GraphQL operations the Atlas CLI uses (DESIGN §5), matched by
+ * operation name in the query text, over an in-memory (optionally on-disk) store:
+ * - `query dirState($input: DirStateInput!) { dirState(input: $input) { content } }` with
+ *   `{slug, tag?}` (no tag or `latest`: the last push) or `{slug, version}`; content is base64;
+ * - `mutation pushDir($input: PushDirInput!) { pushDir(input: $input) { url } }` with
+ *   `{slug, tag?, driver, dir}` (dir: base64 archive); also moves `latest`.
+ * It checks `Authorization: Bearer <token>` (401 with a JSON errors body otherwise), answers a missing
+ * slug/tag with HTTP 200 and a `NOT_FOUND` GraphQL error, and can be told to fail (see RegistryFault).
+ */
+export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryEmulator> {
+  const token = options.token ?? `atlas_test_${randomBytes(12).toString("hex")}`;
+  const org = options.org ?? "testkit";
+  const store = await RegistryStore.open(options.directory);
+  const requests: RegistryRequest[] = [];
+  const sockets = new Set<Socket>();
+  let fault: RegistryFault = "none";
+  let faultBudget = Number.POSITIVE_INFINITY;
+  let stopped = false;
+
+  /** The fault for this request; a budgeted fault runs out and resets to none. */
+  const takeFault = (): RegistryFault => {
+    if (fault === "none" || fault === "refuse") return fault;
+    const current = fault;
+    faultBudget -= 1;
+    if (faultBudget <= 0) {
+      fault = "none";
+      faultBudget = Number.POSITIVE_INFINITY;
+    }
+    return current;
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: (error as Error).message }] });
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse) {
+    const body = await readBody(req);
+    const parsed = parseRequest(body);
+    const entry: RegistryRequest = { ...parsed.summary, status: 0 };
+    requests.push(entry);
+    const active = takeFault();
+    if (active !== "none") entry.fault = describeFault(active);
+
+    if (active === "blackhole") {
+      entry.status = "blackhole";
+      return; // The socket stays open until the client gives up or stop() destroys it.
+    }
+    if (typeof active === "object" && "slowMs" in active) await delay(active.slowMs);
+    const statusFault =
+      typeof active === "number"
+        ? active
+        : typeof active === "object" && "status" in active
+          ? active
+          : undefined;
+    if (statusFault !== undefined) {
+      const status = typeof statusFault === "number" ? statusFault : statusFault.status;
+      const canned = STATUS_BODIES[status] ?? { body: `status ${status}` };
+      const custom = typeof statusFault === "object" ? statusFault : undefined;
+      entry.status = status;
+      return send(res, status, custom?.body ?? canned.body, { ...canned.headers, ...custom?.headers });
+    }
+
+    const answer = await answerRequest(req, parsed, active);
+    entry.status = answer.status;
+    sendJson(res, answer.status, answer.body);
+  }
+
+  async function answerRequest(
+    req: IncomingMessage,
+    parsed: ParsedRequest,
+    active: RegistryFault,
+  ): Promise<{ status: number; body: unknown }> {
+    const path = new URL(req.url ?? "/", "http://registry").pathname;
+    if (path !== "/query") return { status: 404, body: { errors: [{ message: `no route ${path}` }] } };
+    if (req.method !== "POST") return { status: 405, body: { errors: [{ message: "use POST" }] } };
+    if (req.headers.authorization !== `Bearer ${token}`) {
+      return { status: 401, body: JSON.parse(STATUS_BODIES[401]!.body) };
+    }
+    if (parsed.error) return { status: 400, body: { errors: [{ message: parsed.error }] } };
+    const input = parsed.input;
+    const slug = stringField(input, "slug");
+    if (!slug)
+      return graphqlError({ message: "input.slug is required", extensions: { code: "BAD_REQUEST" } });
+
+    if (parsed.summary.operation === "dirState") {
+      const tag = stringField(input, "tag");
+      const version = stringField(input, "version");
+      const state = store.find(slug, { ...(tag ? { tag } : {}), ...(version ? { version } : {}) });
+      if (!state) return { status: 200, body: { data: null, errors: [notFound("dirState")] } };
+      const content = spoil(state.content, active);
+      return { status: 200, body: { data: { dirState: { content: content.toString("base64") } } } };
+    }
+    if (parsed.summary.operation === "pushDir") {
+      const dir = stringField(input, "dir");
+      if (!dir)
+        return graphqlError({ message: "input.dir is required", extensions: { code: "BAD_REQUEST" } });
+      const tag = stringField(input, "tag");
+      const state = await store.push({
+        slug,
+        ...(tag ? { tag } : {}),
+        driver: stringField(input, "driver") ?? "POSTGRESQL",
+        content: Buffer.from(dir, "base64"),
+      });
+      const url = `https://${org}.atlasgo.cloud/dirs/${store.idOf(slug)}/tags/${state.tag ?? "latest"}`;
+      return { status: 200, body: { data: { pushDir: { url } } } };
+    }
+    return {
+      status: 422,
+      body: {
+        errors: [
+          {
+            message: `unknown operation ${parsed.summary.operation ?? "(none)"}`,
+            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
+          },
+        ],
+      },
+    };
+  }
+
+  async function listen(port: number) {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    return (server.address() as AddressInfo).port;
+  }
+
+  async function stopListening() {
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await closed;
+  }
+
+  const port = await listen(options.port ?? 0);
+
+  return {
+    url: `http://127.0.0.1:${port}/query`,
+    token,
+    port,
+    get fault() {
+      return fault;
+    },
+    get requests() {
+      return requests;
+    },
+    async setFault(next, { times } = {}) {
+      if (stopped) throw new Error("registry emulator is stopped");
+      if (next === "refuse" && times !== undefined)
+        throw new Error("'refuse' cannot be limited to a number of requests");
+      fault = next;
+      faultBudget = times ?? Number.POSITIVE_INFINITY;
+      if (next === "refuse") await stopListening();
+      else if (!server.listening) await listen(port);
+    },
+    states: (slug) => store.states(slug),
+    find: (slug, by = {}) => store.find(slug, by),
+    seed: (input) =>
+      store.push({
+        slug: input.slug,
+        ...(input.tag ? { tag: input.tag } : {}),
+        driver: input.driver ?? "POSTGRESQL",
+        content: Buffer.from(input.content),
+      }),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await stopListening();
+    },
+  };
+}
+
+interface ParsedRequest {
+  summary: { operation?: string; slug?: string; tag?: string; version?: string };
+  input: unknown;
+  error?: string;
+}
+
+/** The operation (by name in the query text, or operationName) and its input variable. */
+function parseRequest(body: string): ParsedRequest {
+  let json: { query?: unknown; operationName?: unknown; variables?: { input?: unknown } };
+  try {
+    json = JSON.parse(body) as typeof json;
+  } catch {
+    return { summary: {}, input: undefined, error: "request body is not JSON" };
+  }
+  const query = typeof json.query === "string" ? json.query : "";
+  const named = /\b(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
+  const operation = typeof json.operationName === "string" ? json.operationName : named;
+  const input = json.variables?.input;
+  const summary: ParsedRequest["summary"] = {};
+  if (operation) summary.operation = operation;
+  for (const key of ["slug", "tag", "version"] as const) {
+    const value = stringField(input, key);
+    if (value) summary[key] = value;
+  }
+  return { summary, input };
+}
+
+function stringField(input: unknown, key: string): string | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const value = (input as Record<string, unknown>)[key];
+  return typeof value === "string" && value !== "" ? value : undefined;
+}
+
+function graphqlError(error: GraphQLError): { status: number; body: unknown } {
+  return { status: 200, body: { data: null, errors: [error] } };
+}
+
+/** Content as a faulty registry would serve it. */
+function spoil(content: Buffer, fault: RegistryFault): Buffer {
+  if (fault === "truncate") return content.subarray(0, Math.floor(content.length / 2));
+  if (fault !== "corrupt" || content.length === 0) return content;
+  const copy = Buffer.from(content);
+  // Offset 512 is the first byte of the first entry's data in a tar archive (atlas.sum, for Atlas);
+  // flipping a byte in padding would go unnoticed by any reader.
+  const at = copy.length > 512 ? 512 : Math.floor(copy.length / 2);
+  copy[at] = (copy[at] ?? 0) ^ 0xff;
+  return copy;
+}
+
+function describeFault(fault: RegistryFault): string {
+  if (typeof fault === "object")
+    return "slowMs" in fault ? `slow ${fault.slowMs}ms` : `status ${fault.status}`;
+  return String(fault);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
+  const type = body.startsWith("{") ? "application/json" : "text/plain; charset=utf-8";
+  res.writeHead(status, { "content-type": type, "content-length": Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown) {
+  send(res, status, JSON.stringify(body));
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
