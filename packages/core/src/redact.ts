@@ -11,10 +11,11 @@ export function redactUrl(raw: string): string {
     // Not a URL we can parse: still hide anything that looks like userinfo.
     return raw.replace(/\/\/([^/@:]*):[^/@]*@/, "//$1:***@");
   }
+  const secretKeys = [...url.searchParams.keys()].filter((key) => SECRET_PARAMS.test(key));
+  // Nothing to hide: show the URL exactly as written (URL would add a trailing "/" to some).
+  if (!url.password && secretKeys.length === 0) return raw;
   if (url.password) url.password = "***";
-  for (const key of [...url.searchParams.keys()]) {
-    if (SECRET_PARAMS.test(key)) url.searchParams.set(key, "***");
-  }
+  for (const key of secretKeys) url.searchParams.set(key, "***");
   // URL encodes "*" in userinfo as-is and in the query as "%2A"; show both as ***.
   return url.toString().replace(/%2A%2A%2A/g, "***");
 }

@@ -1,1 +1,3 @@
+export { configPath, loadEnv, parseVarFlags } from "./load";
+export { type ResolveOptions, resolveEnvFromSource } from "./resolve";
 export * from "./types";

@@ -1,0 +1,56 @@
+// Reading atlas.hcl from disk (read-only) and turning `--var k=v` flags into input variables.
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { configError, inputError } from "../errors";
+import { resolveEnvFromSource } from "./resolve";
+import type { LoadEnvOptions, ResolvedEnv } from "./types";
+
+/** Loads env `options.env` from the config file: one ResolvedEnv per for_each instance (one otherwise). */
+export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {
+  const cwd = options.cwd ?? process.cwd();
+  const path = resolve(cwd, configPath(options.config));
+  let source: string;
+  try {
+    source = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "was not found" : `cannot be read (${code ?? (err as Error).message})`;
+    throw configError(`config file ${options.config} ${why} (looked at ${path})`);
+  }
+  // Messages name the file as the user would: relative to where they run, when it is below it.
+  const rel = relative(cwd, path);
+  const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  return resolveEnvFromSource(source, shown, {
+    env: options.env,
+    ...(options.vars ? { vars: options.vars } : {}),
+    ...(options.getenv ? { getenv: options.getenv } : {}),
+    baseDir: dirname(path),
+  });
+}
+
+/** `file://atlas.hcl`, `file:///abs/atlas.hcl` or a plain path -> a path (as Atlas joins host and path). */
+export function configPath(config: string): string {
+  const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(.*)$/s.exec(config);
+  if (!m) return config;
+  if (m[1]!.toLowerCase() !== "file") {
+    throw configError(
+      `unsupported config URL ${JSON.stringify(config)}; expected file://<path>, e.g. file://atlas.hcl`,
+    );
+  }
+  return decodeURIComponent(m[2]!.replace(/[?#].*$/s, "")) || ".";
+}
+
+/** `--var k=v` (repeatable): a key given more than once becomes a list, as in Atlas. */
+export function parseVarFlags(flags: string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const flag of flags) {
+    const eq = flag.indexOf("=");
+    if (eq <= 0)
+      throw inputError(`--var ${JSON.stringify(flag)}: expected key=value, e.g. --var url=postgres://...`);
+    const key = flag.slice(0, eq);
+    const value = flag.slice(eq + 1);
+    const prev = out[key];
+    out[key] = prev === undefined ? value : [...(Array.isArray(prev) ? prev : [prev]), value];
+  }
+  return out;
+}
