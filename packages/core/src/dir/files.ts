@@ -1,27 +1,130 @@
+// A local migration directory: its top-level `*.sql` files and atlas.sum, as Atlas's LocalDir reads them.
+import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { isAbsolute, join, resolve } from "node:path";
+import { RelayError } from "../errors";
+import { redactUrl } from "../redact";
 import type { MigrationDir, MigrationFile } from "./types";
 
-const todo = (): never => {
-  throw new Error("not implemented yet");
-};
+export const SUM_FILE = "atlas.sum";
 
 /** Version and description from a file name: `1_init.sql` -> {version "1", description "init"}. */
 export function parseName(name: string): { version: string; description: string } {
-  return todo();
+  const base = name.endsWith(".sql") ? name.slice(0, -4) : name;
+  const cut = base.indexOf("_");
+  if (cut === -1) return { version: base, description: "" };
+  return { version: base.slice(0, cut), description: base.slice(cut + 1) };
 }
 
-/** Compare file names by their bytes (not localeCompare), as Go's sort.Strings does. */
+/**
+ * Compare file names by their bytes (not localeCompare), as Go's sort.Strings does. UTF-8 byte order
+ * equals code point order, so comparing code points needs no encoding.
+ */
 export function compareNames(a: string, b: string): number {
-  return todo();
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const ca = a.codePointAt(i)!;
+    const cb = b.codePointAt(j)!;
+    if (ca !== cb) return ca < cb ? -1 : 1;
+    i += ca > 0xffff ? 2 : 1;
+    j += cb > 0xffff ? 2 : 1;
+  }
+  if (i < a.length) return 1;
+  if (j < b.length) return -1;
+  return 0;
+}
+
+/** A migration file from its name and bytes. */
+export function migrationFile(name: string, content: Uint8Array): MigrationFile {
+  return { name, ...parseName(name), content };
+}
+
+/** Files in the byte order of their names (a copy; the input is left as it was). */
+export function sortFiles(files: readonly MigrationFile[]): MigrationFile[] {
+  return [...files].sort((x, y) => compareNames(x.name, y.name));
+}
+
+/**
+ * The local path of a directory URL: `file://rel`, `file:///abs` or a plain path, relative to cwd.
+ * `?format=atlas` is accepted (Atlas's spelling); other formats are not read by this tool.
+ */
+export function dirPath(url: string, cwd: string = process.cwd()): string {
+  let rest = url;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+    if (!url.toLowerCase().startsWith("file://")) {
+      throw new RelayError(
+        "config",
+        `${redactUrl(url)} is not a local directory; use file://<path> (or a plain path) for the migration directory`,
+      );
+    }
+    rest = url.slice("file://".length);
+  }
+  const q = rest.indexOf("?");
+  if (q !== -1) {
+    const format = new URLSearchParams(rest.slice(q + 1)).get("format");
+    if (format !== null && format !== "atlas") {
+      throw new RelayError(
+        "config",
+        `directory format "${format}" is not supported (${redactUrl(url)}); only Atlas's format is`,
+      );
+    }
+    rest = rest.slice(0, q);
+  }
+  if (rest === "") throw new RelayError("config", `"${redactUrl(url)}" names no directory`);
+  return isAbsolute(rest) ? rest : resolve(cwd, rest);
 }
 
 /** Reads a `file://` directory URL (or a plain path) relative to cwd: top-level `*.sql` + atlas.sum. */
 export async function readDir(url: string, cwd: string = process.cwd()): Promise<MigrationDir> {
-  return todo();
+  const path = dirPath(url, cwd);
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new RelayError("input", `migration directory ${path} does not exist (from "${redactUrl(url)}")`);
+    }
+    if (code === "ENOTDIR") {
+      throw new RelayError("input", `${path} is not a directory (from "${redactUrl(url)}")`);
+    }
+    throw new RelayError("input", `cannot read migration directory ${path}: ${(err as Error).message}`);
+  }
+  const files: MigrationFile[] = [];
+  let sum: Uint8Array | null = null;
+  for (const name of names) {
+    const isSql = name.endsWith(".sql");
+    if (!isSql && name !== SUM_FILE) continue;
+    const full = join(path, name);
+    let content: Uint8Array;
+    try {
+      // Like Go's fs.Glob + ReadFile: symlinks are followed, subdirectories named *.sql are skipped.
+      if (!(await stat(full)).isFile()) continue;
+      content = new Uint8Array(await readFile(full));
+    } catch (err) {
+      throw new RelayError("input", `cannot read ${full}: ${(err as Error).message}`);
+    }
+    if (isSql) files.push(migrationFile(name, content));
+    else sum = content;
+  }
+  return { files: sortFiles(files), sum };
 }
 
-/** Writes a directory's files and atlas.sum into `path` (created if missing). */
+/** A name that stays inside the directory it is written to: no separators, no `.`/`..`, no NUL. */
+export function isPlainName(name: string): boolean {
+  return name !== "" && name !== "." && name !== ".." && !/[/\\\0]/.test(name) && !/^[A-Za-z]:/.test(name);
+}
+
+/** Writes a directory's files and atlas.sum into `path` (created if missing). Other files are left alone. */
 export async function writeDir(path: string, dir: MigrationDir): Promise<void> {
-  return todo();
+  for (const f of dir.files) {
+    if (!isPlainName(f.name)) {
+      throw new RelayError("integrity", `refusing to write "${f.name}": not a plain file name`);
+    }
+  }
+  await mkdir(path, { recursive: true });
+  for (const f of dir.files) await writeFile(join(path, f.name), f.content);
+  if (dir.sum) await writeFile(join(path, SUM_FILE), dir.sum);
 }
 
 export type { MigrationFile };
