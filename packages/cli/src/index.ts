@@ -2,12 +2,18 @@
 import { isRelayError, messageOf } from "@migrate-relay/core";
 import { parseArgs } from "./args";
 import type { Command, Io } from "./command";
+import { applyCommand } from "./commands/apply";
+import { envCommand } from "./commands/env";
 import { hashCommand } from "./commands/hash";
+import { pullCommand } from "./commands/pull";
+import { pushCommand } from "./commands/push";
+import { statusCommand } from "./commands/status";
 
 export type { Io } from "./command";
+export { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "./config-flags";
 
 // Each command lives in its own module under commands/; list it here to make it reachable.
-const COMMANDS: Command[] = [hashCommand];
+const COMMANDS: Command[] = [applyCommand, envCommand, hashCommand, pullCommand, pushCommand, statusCommand];
 
 const processIo = (): Io => ({
   out: (line) => process.stdout.write(`${line}\n`),

@@ -1,0 +1,101 @@
+// What push and pull share: where the repository lives (flags or atlas.hcl), timeouts, the grant.
+import {
+  defaultGrantDir,
+  GrantStore,
+  inputError,
+  openRepo,
+  type Repo,
+  type RepoConfig,
+  type ResolvedEnv,
+  repoConfigOf,
+} from "@migrate-relay/core";
+import { type FlagSpec, list, type ParsedFlags, str } from "../args";
+import type { Io } from "../command";
+import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
+import { parseDuration } from "./apply-targets";
+
+export const REPO_FLAGS: FlagSpec[] = [
+  ...CONFIG_FLAGS,
+  { name: "dir-name", type: "string", description: "the repository name (slug) in the registry and backups" },
+  { name: "backup", type: "list", description: "a backup URL, s3://bucket/prefix?region=R or file://path" },
+  { name: "repo-url", type: "string", description: "an s3:// or file:// primary instead of the registry" },
+  {
+    name: "cloud-url",
+    type: "string",
+    description: "the registry's GraphQL endpoint [default https://api.atlasgo.cloud/query]",
+  },
+  { name: "cloud-token", type: "string", description: "the registry token [default $ATLAS_TOKEN]" },
+  {
+    name: "grant-dir",
+    type: "string",
+    description: "where license grants live [default $MIGRATE_RELAY_HOME/grants or ~/.migrate-relay/grants]",
+  },
+  {
+    name: "grant-ttl",
+    type: "string",
+    description: "how long a grant lets work go on without the registry",
+    default: "168h",
+  },
+  { name: "connect-timeout", type: "string", description: "per-replica connect timeout", default: "3s" },
+  { name: "format", type: "string", description: "output format: json" },
+];
+
+/** The env selected by --env (first for_each instance), or none when no --env is given. */
+export async function envFromFlags(flags: ParsedFlags, io: Io): Promise<ResolvedEnv | undefined> {
+  if (!hasEnvFlag(flags)) return undefined;
+  const [env] = await loadEnvsFromFlags(flags, io);
+  return env;
+}
+
+/** Where the repository lives: explicit flags first, then atlas.hcl, then $ATLAS_TOKEN. */
+export function repoFromFlags(flags: ParsedFlags, io: Io, env: ResolvedEnv | undefined, dir?: string): Repo {
+  const base: RepoConfig = env ? repoConfigOf(env) : { backups: [] };
+  const backups = list(flags, "backup");
+  const name = str(flags, "dir-name") ?? base.name;
+  const url = str(flags, "repo-url") ?? base.url;
+  const cloudUrl = str(flags, "cloud-url") ?? base.cloudUrl;
+  const cloudToken = str(flags, "cloud-token") ?? base.cloudToken ?? io.env.ATLAS_TOKEN;
+  const { dir: _source, ...rest } = base;
+  return openRepo({
+    ...rest,
+    ...(dir ? { dir } : {}),
+    ...(name ? { name } : {}),
+    backups: backups.length ? backups : base.backups,
+    ...(url ? { url } : {}),
+    ...(cloudUrl ? { cloudUrl } : {}),
+    ...(cloudToken ? { cloudToken } : {}),
+    cwd: io.cwd,
+    connectTimeoutMs: durationFlag(flags, "connect-timeout") ?? 3_000,
+  });
+}
+
+export function grantsFromFlags(flags: ParsedFlags, io: Io): GrantStore {
+  const ttlMs = durationFlag(flags, "grant-ttl");
+  return new GrantStore({
+    dir: str(flags, "grant-dir") ?? defaultGrantDir(io.env),
+    ...(ttlMs ? { ttlMs } : {}),
+  });
+}
+
+export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
+  const text = str(flags, name);
+  if (text === undefined) return undefined;
+  const ms = parseDuration(text, name);
+  if (!(ms > 0)) throw inputError(`--${name} must be more than 0`);
+  return ms;
+}
+
+export function formatFlag(flags: ParsedFlags): "json" | undefined {
+  const format = str(flags, "format");
+  if (format === undefined) return undefined;
+  if (format !== "json") throw inputError(`--format "${format}": only json is supported`);
+  return "json";
+}
+
+export const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+export function bytesText(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}

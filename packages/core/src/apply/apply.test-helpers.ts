@@ -1,0 +1,54 @@
+// Test helpers for apply: in-memory directories and direct reads of the database (tests only).
+import pg from "pg";
+import { migrationFile } from "../dir/files";
+import { hashDir } from "../dir/sum";
+import type { MigrationDir } from "../dir/types";
+
+/** A directory from `{name: sql}`, with the atlas.sum Atlas would write for it. */
+export function memDir(files: Record<string, string>): MigrationDir {
+  const list = Object.keys(files)
+    .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
+    .map((name) => migrationFile(name, new TextEncoder().encode(files[name])));
+  return { files: list, sum: hashDir(list) };
+}
+
+export async function query<T extends pg.QueryResultRow = Record<string, unknown>>(
+  url: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+export interface RevisionRow {
+  version: string;
+  description: string;
+  type: string;
+  applied: string;
+  total: string;
+  executed_at: Date;
+  execution_time: string;
+  error: string | null;
+  error_stmt: string | null;
+  hash: string;
+  partial_hashes: string[] | null;
+  operator_version: string;
+}
+
+export const revisionRows = (url: string, schema = "atlas_schema_revisions") =>
+  query<RevisionRow>(url, `SELECT * FROM "${schema}".atlas_schema_revisions ORDER BY version`);
+
+/** Names of the tables in `public`. */
+export const publicTables = async (url: string) =>
+  (
+    await query<{ t: string }>(
+      url,
+      "SELECT tablename AS t FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
+    )
+  ).map((r) => r.t);

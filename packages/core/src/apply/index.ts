@@ -1,0 +1,12 @@
+export { applyDir, checkApplyOptions, DEFAULT_LOCK_TIMEOUT_MS } from "./apply";
+export type { PostgresTarget, SslMode } from "./connection";
+export { parsePostgresUrl } from "./connection";
+export { APPLY_LOCK_KEY, APPLY_LOCK_NAME } from "./lock";
+export type { Plan, PlanInput } from "./plan";
+export { planPending } from "./plan";
+export type { ReplayResult } from "./replay";
+export { replayDir } from "./replay";
+export { createTableSql, DEFAULT_REVISIONS_SCHEMA, OPERATOR_VERSION, REVISIONS_TABLE } from "./revisions";
+export type { StatusOptions, StatusResult } from "./status";
+export { dirStatus } from "./status";
+export * from "./types";

@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { defaultGrantDir, GrantStore, tokenSha256 } from "./grant";
+
+const REGISTRY = "http://127.0.0.1:1/query";
+const TOKEN = "atlas_secret_token_value";
+
+describe("GrantStore", () => {
+  it("records a grant without the token and honours it until it expires", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "grant-"));
+    let now = new Date("2026-01-01T00:00:00Z");
+    const grants = new GrantStore({ dir, ttlMs: 60_000, now: () => now });
+    expect(await grants.check(REGISTRY, TOKEN)).toEqual({ ok: false, reason: "missing" });
+    expect(grants.changed).toBe(false);
+
+    await grants.refresh(REGISTRY, TOKEN, "acme");
+    expect(grants.changed).toBe(true);
+    const [file] = await readdir(dir);
+    const text = await readFile(join(dir, file!), "utf8");
+    expect(text).not.toContain(TOKEN);
+    expect(JSON.parse(text)).toEqual({
+      registry: REGISTRY,
+      tokenSha256: tokenSha256(TOKEN),
+      org: "acme",
+      verifiedAt: "2026-01-01T00:00:00.000Z",
+      expiresAt: "2026-01-01T00:01:00.000Z",
+    });
+    expect((await grants.check(REGISTRY, TOKEN)).ok).toBe(true);
+    expect((await grants.check(REGISTRY, "another-token")).ok).toBe(false);
+    expect((await grants.check("http://other/query", TOKEN)).ok).toBe(false);
+
+    now = new Date("2026-01-01T00:01:00Z");
+    const expired = await grants.check(REGISTRY, TOKEN);
+    expect(expired).toMatchObject({ ok: false, reason: "expired" });
+    if (!expired.ok)
+      expect(grants.explain(expired, REGISTRY, "connection refused")).toMatch(
+        /expired at .*run once while the registry is reachable/,
+      );
+  });
+
+  it("deletes the grant on revoke and reports the change", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "grant-"));
+    await new GrantStore({ dir }).refresh(REGISTRY, TOKEN);
+    const grants = new GrantStore({ dir });
+    expect(await grants.revoke(REGISTRY, TOKEN)).toBe(true);
+    expect(grants.changed).toBe(true);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it("lives under MIGRATE_RELAY_HOME when set", () => {
+    expect(defaultGrantDir({ MIGRATE_RELAY_HOME: "/cache/relay" })).toBe("/cache/relay/grants");
+  });
+});

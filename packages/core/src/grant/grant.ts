@@ -1,0 +1,126 @@
+// The license grant (DESIGN §6): the record of the last time the registry accepted this token.
+// While the registry cannot be reached, atlas:// work goes on only under an unexpired grant for the
+// same token and registry. Only a hash prefix of the token is kept, never the token.
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { homedir } from "node:os";
+import { join } from "node:path";
+
+export const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+
+export interface Grant {
+  /** The registry endpoint, credentials redacted. */
+  registry: string;
+  /** First 16 hex digits of SHA-256(token). */
+  tokenSha256: string;
+  org?: string;
+  verifiedAt: string;
+  expiresAt: string;
+}
+
+export type GrantCheck =
+  | { ok: true; grant: Grant }
+  | { ok: false; reason: "missing" | "expired" | "unreadable"; grant?: Grant };
+
+export interface GrantStoreOptions {
+  /** The grant directory; default `$MIGRATE_RELAY_HOME/grants`, else `~/.migrate-relay/grants`. */
+  dir?: string;
+  ttlMs?: number;
+  env?: Record<string, string | undefined>;
+  now?: () => Date;
+}
+
+/** The folder the actions cache and other CI systems should keep between runs. */
+export function defaultGrantDir(env: Record<string, string | undefined> = process.env): string {
+  const home = env.MIGRATE_RELAY_HOME || join(homedir(), ".migrate-relay");
+  return join(home, "grants");
+}
+
+/** The token's public identity: first 16 hex of its SHA-256 (also the actions' cache key part). */
+export const tokenSha256 = (token: string): string =>
+  createHash("sha256").update(token).digest("hex").slice(0, 16);
+
+export class GrantStore {
+  readonly dir: string;
+  readonly ttlMs: number;
+  private readonly now: () => Date;
+  /** Whether any grant file was written or deleted: the actions save their cache only then. */
+  changed = false;
+
+  constructor(options: GrantStoreOptions = {}) {
+    this.dir = options.dir ?? defaultGrantDir(options.env);
+    this.ttlMs = options.ttlMs ?? DEFAULT_GRANT_TTL_MS;
+    this.now = options.now ?? (() => new Date());
+  }
+
+  private file(registry: string, token: string): string {
+    const registryId = createHash("sha256").update(registry).digest("hex").slice(0, 16);
+    return join(this.dir, `${tokenSha256(token)}-${registryId}.json`);
+  }
+
+  async check(registry: string, token: string): Promise<GrantCheck> {
+    let grant: Grant;
+    try {
+      grant = JSON.parse(await readFile(this.file(registry, token), "utf8")) as Grant;
+    } catch (err) {
+      return {
+        ok: false,
+        reason: (err as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "unreadable",
+      };
+    }
+    const expires = Date.parse(grant.expiresAt);
+    // The file name already binds token and registry; the fields guard against a copied file.
+    if (grant.registry !== registry || grant.tokenSha256 !== tokenSha256(token) || Number.isNaN(expires)) {
+      return { ok: false, reason: "unreadable" };
+    }
+    if (expires <= this.now().getTime()) return { ok: false, reason: "expired", grant };
+    return { ok: true, grant };
+  }
+
+  /** Records a successful authenticated registry call. */
+  async refresh(registry: string, token: string, org?: string): Promise<Grant> {
+    const now = this.now();
+    const grant: Grant = {
+      registry,
+      tokenSha256: tokenSha256(token),
+      ...(org ? { org } : {}),
+      verifiedAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.ttlMs).toISOString(),
+    };
+    const path = this.file(registry, token);
+    const temp = `${path}.tmp-${randomBytes(6).toString("hex")}`;
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    await writeFile(temp, `${JSON.stringify(grant, null, 2)}\n`, { mode: 0o600 });
+    await rename(temp, path);
+    this.changed = true;
+    return grant;
+  }
+
+  /** The registry refused the token (401/403): no grant may outlive that. */
+  async revoke(registry: string, token: string): Promise<boolean> {
+    const path = this.file(registry, token);
+    try {
+      await rm(path);
+      this.changed = true;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Why atlas:// work cannot go on without the registry, and how to fix it. */
+  explain(check: Exclude<GrantCheck, { ok: true }>, registry: string, cause: string): string {
+    const state =
+      check.reason === "expired"
+        ? `the license grant expired at ${check.grant?.expiresAt}`
+        : check.reason === "unreadable"
+          ? "the license grant file is unreadable"
+          : "there is no license grant for this token";
+    const reason = cause.startsWith(`registry ${registry}: `) ? cause.slice(registry.length + 11) : cause;
+    return (
+      `registry ${registry} cannot be reached (${reason}) and ${state} in ${this.dir}: ` +
+      "run once while the registry is reachable to record a grant, or restore the cached grant directory " +
+      "(actions/cache of ~/.migrate-relay/grants, or --grant-dir / MIGRATE_RELAY_HOME)"
+    );
+  }
+}

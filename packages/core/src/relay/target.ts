@@ -1,0 +1,99 @@
+// One replica's turn: a deadline over the whole turn, bounded retries on eligible errors only,
+// and every failure turned into a RelayError whose text is safe to print.
+import { type ErrorKind, messageOf, RelayError } from "../errors";
+import { deadlineSignal } from "../replica/http";
+import type { Replica } from "../replica/types";
+
+export interface TargetLimits {
+  /** Time allowed for this replica's whole turn, retries included. */
+  timeoutMs: number;
+  /** Extra attempts after an eligible failure (never after the deadline). */
+  retries: number;
+  signal?: AbortSignal;
+}
+
+/** Errors after which another attempt, or another replica, may succeed (DESIGN §4). */
+const ELIGIBLE: ErrorKind[] = ["unreachable", "not-found", "integrity", "conflict"];
+export const isEligible = (err: RelayError) => ELIGIBLE.includes(err.kind);
+/** Worth another attempt at the same replica: a missing tag or bad content will not fix itself. */
+const RETRYABLE: ErrorKind[] = ["unreachable", "conflict"];
+
+export interface TargetOutcome<T> {
+  value?: T;
+  error?: RelayError;
+  attempts: number;
+  ms: number;
+}
+
+/** Credentials the AWS SDK may hold from the environment; never expected in a message, masked anyway. */
+export const ENV_SECRET_NAMES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ATLAS_TOKEN"];
+
+export function envSecrets(env: Record<string, string | undefined> = process.env): string[] {
+  return ENV_SECRET_NAMES.map((name) => env[name]).filter((v): v is string => !!v);
+}
+
+/** Replaces every secret in a text with ***: the last line of defence for logs and results. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
+  return out;
+}
+
+function asRelayError(err: unknown, signal: AbortSignal): RelayError {
+  if (signal.aborted) {
+    const reason = signal.reason as Error | undefined;
+    if (!(err instanceof RelayError) || err.kind !== "unreachable") {
+      return new RelayError("unreachable", `${reason?.message ?? "aborted"}`);
+    }
+  }
+  if (err instanceof RelayError) return err;
+  return new RelayError("unreachable", messageOf(err));
+}
+
+/** Drops a leading "<display>: " so results do not repeat the URL they sit beside. */
+const local = (replica: Replica, message: string) =>
+  message.startsWith(`${replica.display}: `) ? message.slice(replica.display.length + 2) : message;
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal.addEventListener(
+      "abort",
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
+  });
+
+export async function runTarget<T>(
+  replica: Replica,
+  limits: TargetLimits,
+  secrets: readonly string[],
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<TargetOutcome<T>> {
+  const started = performance.now();
+  const deadline = deadlineSignal(limits.timeoutMs, limits.signal);
+  let attempts = 0;
+  try {
+    for (;;) {
+      attempts++;
+      try {
+        const value = await work(deadline.signal);
+        return { value, attempts, ms: performance.now() - started };
+      } catch (err) {
+        const error = asRelayError(err, deadline.signal);
+        const retry =
+          attempts <= limits.retries && RETRYABLE.includes(error.kind) && !deadline.signal.aborted;
+        if (!retry) {
+          const safe = new RelayError(error.kind, scrub(local(replica, error.message), secrets));
+          return { error: safe, attempts, ms: performance.now() - started };
+        }
+        await sleep(100 * 2 ** (attempts - 1), deadline.signal);
+      }
+    }
+  } finally {
+    deadline.clear();
+  }
+}

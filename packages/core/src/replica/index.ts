@@ -1,0 +1,14 @@
+export { type Blob, BlobReplica, type BlobStore } from "./blob";
+export { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
+export { deadlineSignal } from "./http";
+export { extendsSum, parseManifest } from "./manifest";
+export { checkSlug, checkTag, checkVersion } from "./names";
+export {
+  DEFAULT_CALL_TIMEOUT_MS,
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  type OpenReplicaOptions,
+  openReplica,
+  openSpec,
+} from "./open";
+export * from "./types";
+export { parseReplicaUrl, type ReplicaSpec } from "./url";

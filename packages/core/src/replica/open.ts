@@ -1,0 +1,73 @@
+import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import { configError, inputError } from "../errors";
+import { BlobReplica } from "./blob";
+import { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
+import { checkFileRoot, FileStore } from "./file";
+import { checkSlug } from "./names";
+import { S3Store, s3ClientConfig } from "./s3";
+import type { Replica } from "./types";
+import { parseReplicaUrl, type ReplicaSpec } from "./url";
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+/** One registry call; the relay's per-target deadline bounds everything on top. */
+export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+
+export interface OpenReplicaOptions {
+  /** Repository name: the folder under an s3/file URL's prefix. Required for s3:// and file://. */
+  repo?: string;
+  /** Base for relative file:// URLs. */
+  cwd?: string;
+  /** Registry endpoint (replaces the whole default URL) and bearer token, for atlas:// URLs. */
+  cloudUrl?: string;
+  cloudToken?: string;
+  connectTimeoutMs?: number;
+  callTimeoutMs?: number;
+  /** Extra S3 client settings (e.g. explicit credentials); the default credential chain otherwise. */
+  s3?: Partial<S3ClientConfig>;
+}
+
+/** Parses, validates and opens one replica. Nothing is contacted or written here. */
+export function openReplica(url: string, options: OpenReplicaOptions = {}): Replica {
+  return openSpec(parseReplicaUrl(url, options.cwd), options);
+}
+
+export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): Replica {
+  const connectMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (spec.kind === "cloud") {
+    const token = options.cloudToken;
+    if (!token) {
+      throw configError(
+        `atlas://${spec.slug} needs a cloud token: set atlas { cloud { token } }, --cloud-token or ATLAS_TOKEN`,
+      );
+    }
+    const endpoint = options.cloudUrl || DEFAULT_CLOUD_URL;
+    let parsed: URL;
+    try {
+      parsed = new URL(endpoint);
+    } catch {
+      throw inputError(`cloud URL "${endpoint.replace(/\/\/[^@/]*@/, "//***@")}" is not a URL`);
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
+      throw inputError("cloud URL must be http(s)");
+    return new CloudReplica({
+      slug: spec.slug,
+      endpoint,
+      token,
+      timeouts: { connectMs, totalMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
+      ...(spec.ref ? { ref: spec.ref } : {}),
+    });
+  }
+  if (!options.repo)
+    throw configError(`${spec.display}: a repository name is needed (repo { name }, --dir-name)`);
+  const repo = checkSlug(options.repo);
+  if (spec.kind === "file") {
+    return new BlobReplica(
+      "file",
+      spec.display,
+      new FileStore(checkFileRoot(spec.root), spec.display),
+      `${repo}/`,
+    );
+  }
+  const client = new S3Client({ ...s3ClientConfig(spec.location, connectMs), ...options.s3 });
+  return new BlobReplica("s3", spec.display, new S3Store(client, spec.location, spec.display), `${repo}/`);
+}

@@ -1,0 +1,83 @@
+// One interface for every place a repository's states live: the cloud registry, S3, a directory.
+
+/** Which state to read: a tag (`latest` by default) or the state whose last file is a version. */
+export type StateRef = { tag: string } | { version: string };
+
+/** Where a state came from, recorded in manifests (all optional: a laptop push has none). */
+export interface StateSource {
+  commit?: string;
+  ref?: string;
+  run?: string;
+}
+
+/** What a push publishes: one archive, its identity, and the pointers to write. */
+export interface State {
+  /** Repository name (slug): the registry slug and the folder in blob layouts. */
+  repo: string;
+  /** The directory archive (DESIGN §3): these bytes travel everywhere unchanged. */
+  archive: Uint8Array;
+  /** `sha256:<hex>` of `archive`. */
+  digest: string;
+  /** Version of the last migration file. */
+  version: string;
+  /** The whole atlas.sum text: `latest` moves only when the new one extends the old one. */
+  sum: string;
+  /** Number of migration files. */
+  files: number;
+  /** Tag to write (also the registry tag). */
+  tag: string;
+  /** Move `latest` (the default). */
+  latest: boolean;
+  /** Move `latest` even when the new state does not extend the one it points to. */
+  force: boolean;
+  source?: StateSource;
+}
+
+/** The small JSON written to versions/<v>.json and tags/<tag>.json on blob replicas. */
+export interface Manifest {
+  digest: string;
+  version: string;
+  sum: string;
+  files: number;
+  pushedAt: string;
+  source: StateSource;
+}
+
+export interface Published {
+  /** Archive bytes sent over the wire (0 when the replica already had them). */
+  bytes: number;
+  /** The archive was already present and not uploaded again. */
+  skipped: boolean;
+  /** Whether `latest` now points at this state; undefined where the replica decides itself (cloud). */
+  latestMoved?: boolean;
+  /** Anything a user should know: why latest did not move, a consistency caveat. */
+  note?: string;
+  /** A link to the state (registry only). */
+  link?: string;
+}
+
+export interface Fetched {
+  archive: Uint8Array;
+  /** The digest the replica's manifest promises; undefined where there is no manifest (cloud). */
+  digest?: string;
+  manifest?: Manifest;
+}
+
+/** Called between the archive upload and the first manifest write; throwing aborts the commit. */
+export type CommitGate = () => Promise<void>;
+
+export interface PublishOptions {
+  signal: AbortSignal;
+  /** Blob replicas wait for this before writing any pointer (see relay/push: the license gate). */
+  beforeCommit?: CommitGate;
+}
+
+export interface Replica {
+  readonly kind: "cloud" | "s3" | "file";
+  /** The URL with secrets redacted: safe for logs, results and summaries. */
+  readonly display: string;
+  /** The ref named in the URL itself (`atlas://app?tag=x`), if any. */
+  readonly ref?: StateRef;
+  publish(state: State, options: PublishOptions): Promise<Published>;
+  fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched>;
+}

@@ -1,0 +1,40 @@
+// replayDir on the dev server: a scratch database proves the directory applies, then is dropped.
+import { join } from "node:path";
+import { readDir, replayDir } from "@migrate-relay/core";
+import { testCluster } from "@migrate-relay/testkit";
+import { describe, expect, it } from "vitest";
+import { memDir, query } from "../packages/core/src/apply/apply.test-helpers";
+
+const scratchDatabases = async (admin: string) =>
+  (
+    await query<{ d: string }>(
+      admin,
+      "SELECT datname AS d FROM pg_database WHERE datname LIKE 'migrate_relay_replay_%'",
+    )
+  ).map((r) => r.d);
+
+describe("replayDir", () => {
+  it("replays a real directory, txmode-none files and the COMMITting DO block included, and drops the scratch database", async () => {
+    const dev = testCluster().adminUrl;
+    const dir = await readDir(`file://${join("/work/shared/compat/real", "chainloop-dev-chainloop")}`);
+    const before = await scratchDatabases(dev);
+    const result = await replayDir(`${dev}?sslmode=disable&search_path=public`, dir);
+    expect(result).toMatchObject({ files: 140, statements: 290 });
+    expect(result.database).toMatch(/^migrate_relay_replay_[0-9a-f]{12}$/);
+    expect(await scratchDatabases(dev)).toEqual(before);
+    // The dev database itself is untouched: no revisions table, no tables from the directory.
+    expect(await query(dev, "SELECT 1 FROM pg_namespace WHERE nspname = 'atlas_schema_revisions'")).toEqual(
+      [],
+    );
+  });
+
+  it("names the failing file and statement, and still drops the scratch database", async () => {
+    const dev = testCluster().adminUrl;
+    const dir = memDir({ "1_a.sql": "CREATE TABLE a (id int);", "2_b.sql": "CREATE TABLE a (id int);" });
+    const before = await scratchDatabases(dev);
+    await expect(replayDir(dev, dir)).rejects.toThrow(
+      /2_b\.sql: statement 1 \(line 1\) failed: relation "a" already exists/,
+    );
+    expect(await scratchDatabases(dev)).toEqual(before);
+  });
+});
