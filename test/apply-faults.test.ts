@@ -177,6 +177,18 @@ describe("apply: bad input", () => {
     expect(result.applied).toEqual([]);
   });
 
+  it("says so when the user may not create the revisions schema", async () => {
+    const cluster = testCluster();
+    const database = await cluster.createDatabase();
+    const url = new URL(await cluster.createRole(`apply_ro_${process.pid}`, "Ro-Secret-5521"));
+    url.pathname = new URL(database).pathname;
+    url.searchParams.set("sslmode", "disable");
+    const result = await applyDir(memDir({ "1_a.sql": "CREATE TABLE a (id int);" }), { url: url.toString() });
+    expect(result.error?.kind).toBe("unauthorized");
+    expect(result.error?.message).toMatch(/permission denied for database/);
+    expect(JSON.stringify(result)).not.toContain("Ro-Secret-5521");
+  });
+
   it("names connection problems clearly and never shows the password", async () => {
     const cluster = testCluster();
     const database = await cluster.createDatabase();

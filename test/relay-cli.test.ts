@@ -178,12 +178,12 @@ env "prod" {
     await rig.registry.setFault("blackhole");
     try {
       const fallback = await cli(
-        ["pull", ...common, "--env", "prod", "--to", "out2", "--timeout", "1s"],
+        ["pull", ...common, "--env", "prod", "--to", "out2", "--timeout", "2s"],
         cwd,
       );
       expect(fallback.code).toBe(0);
       expect(fallback.err).toMatch(
-        /FAIL +atlas:\/\/.* timeout after 1\.0 s -> next; license grant valid until/,
+        /FAIL +atlas:\/\/.* timeout after 2\.0 s -> next; license grant valid until/,
       );
       expect(fallback.out).toMatch(/ok +s3:\/\/.*digest verified, atlas\.sum valid/);
       expect(await readFile(join(cwd, "out2", "atlas.sum"), "utf8")).toBe(

@@ -106,7 +106,7 @@ describe("registry faults", () => {
     ["black-holed", "blackhole"],
     ["answering 500", 500],
     ["answering 429", 429],
-    ["slow", { slowMs: 3_000 }],
+    ["slow", { slowMs: 5_000 }],
   ];
 
   it.each(faults)("registry %s: push lands on the backups, pull reads the first backup", async (_, fault) => {
@@ -119,21 +119,21 @@ describe("registry faults", () => {
       const result = await push(dir, rig.replicas(slug), {
         repo: slug,
         grants: rig.grants(),
-        timeoutMs: 1_500,
+        timeoutMs: 2_000,
         retries: 1,
       });
       expect(result.ok).toBe(true);
       const [registry, ...backups] = result.targets;
       expect(registry!.ok).toBe(false);
       expect(registry!.error).toMatch(
-        /connection refused|connection reset|timeout after 1\.5 s|HTTP 500|HTTP 429/,
+        /connection refused|connection reset|timeout after 2\.0 s|HTTP 500|HTTP 429/,
       );
       expect(registry!.note).toMatch(/continuing under the license grant valid until/);
       expect(backups.every((t) => t.ok && t.latestMoved)).toBe(true);
       expect(toAtlasJson(result).Backups.every((b) => b.Error === undefined)).toBe(true);
 
       const started = performance.now();
-      const read = await pull(rig.replicas(slug), { grants: rig.grants(), timeoutMs: 1_000 });
+      const read = await pull(rig.replicas(slug), { grants: rig.grants(), timeoutMs: 2_000 });
       const elapsed = performance.now() - started;
       expect(read.source).toBe(rig.s3Url);
       expect(read.digest).toBe(result.digest);

@@ -4,7 +4,7 @@ import type pg from "pg";
 import type { TxMode } from "../dir/directives";
 import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
-import { configError, messageOf, RelayError } from "../errors";
+import { configError, type ErrorKind, messageOf, RelayError } from "../errors";
 import { redactUrl } from "../redact";
 import { notCleanReason } from "./clean";
 import type { PostgresTarget } from "./connection";
@@ -130,14 +130,22 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
     result.applied = outcome.applied;
     if (outcome.error) result.error = { kind: outcome.error.kind, message: outcome.error.message };
   } catch (err) {
-    const kind = err instanceof RelayError ? err.kind : "unreachable";
-    result.error = { kind, message: scrub(messageOf(err), target.secrets) };
+    result.error = { kind: kindOf(err), message: scrub(messageOf(err), target.secrets) };
   } finally {
     await lock?.release();
     await Promise.all([closeQuietly(lockClient), closeQuietly(work)]);
     result.ms = Math.round(performance.now() - started);
   }
   return result;
+}
+
+/** The kind of an error met outside the files (bookkeeping queries, connections). */
+function kindOf(err: unknown): ErrorKind {
+  if (err instanceof RelayError) return err.kind;
+  const code = (err as { code?: string }).code;
+  if (code === "42501") return "unauthorized"; // e.g. no CREATE privilege for the revisions schema
+  if (!code || code.startsWith("08") || code.startsWith("57P")) return "unreachable";
+  return "migration";
 }
 
 /**

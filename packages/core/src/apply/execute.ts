@@ -256,8 +256,9 @@ function statementError(
   const e = err as { message?: string; code?: string; detail?: string; hint?: string; position?: string };
   const stmt = pf.statements[index]!;
   const local = e?.position ? Number(e.position) - 1 - offset : -1;
+  const chars = Array.from(stmt.text);
   const at =
-    local >= 0 && local <= stmt.text.length ? stmt.line + countLines(stmt.text.slice(0, local)) : undefined;
+    local >= 0 && local <= chars.length ? stmt.line + countLines(chars.slice(0, local).join("")) : undefined;
   return {
     stmt: stmt.text,
     text: scrub(e?.message ?? String(err), secrets),
@@ -271,6 +272,12 @@ function statementError(
 }
 
 const countLines = (text: string) => text.split("\n").length - 1;
+/** The server counts positions in characters; JS strings count UTF-16 units. */
+function codePoints(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
 
 const excerpt = (sql: string) => {
   const one = sql.trim().replace(/\s+/g, " ");
@@ -362,7 +369,7 @@ interface Piece {
   owner: number | string;
   /** Only comments or `;`: completes no command on the server. */
   blank: boolean;
-  /** Where the piece starts in the message the server saw. */
+  /** Where the piece starts in the message the server saw, in characters. */
   offset?: number;
 }
 
@@ -384,8 +391,9 @@ async function runAsOneMessage(client: pg.Client, pieces: Piece[]): Promise<Piec
   const texts = pieces.map((p) => {
     p.offset = at;
     const text = terminated(p.sql);
-    spans.push([at, at + text.length]);
-    at += text.length + 1;
+    const length = codePoints(text);
+    spans.push([at, at + length]);
+    at += length + 1;
     return text;
   });
   const { completed: tags, error } = await runBatch(client, texts.join("\n"));
