@@ -1,5 +1,6 @@
 // A local migration directory: its top-level `*.sql` files and atlas.sum, as Atlas's LocalDir reads them.
-import { mkdir, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { type Dirent, readFileSync, statSync } from "node:fs";
+import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { RelayError } from "../errors";
 import { redactUrl } from "../redact";
@@ -77,9 +78,9 @@ export function dirPath(url: string, cwd: string = process.cwd()): string {
 /** Reads a `file://` directory URL (or a plain path) relative to cwd: top-level `*.sql` + atlas.sum. */
 export async function readDir(url: string, cwd: string = process.cwd()): Promise<MigrationDir> {
   const path = dirPath(url, cwd);
-  let names: string[];
+  let entries: Dirent[];
   try {
-    names = await readdir(path);
+    entries = await readdir(path, { withFileTypes: true });
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") {
@@ -92,15 +93,17 @@ export async function readDir(url: string, cwd: string = process.cwd()): Promise
   }
   const files: MigrationFile[] = [];
   let sum: Uint8Array | null = null;
-  for (const name of names) {
+  for (const entry of entries) {
+    const name = entry.name;
     const isSql = name.endsWith(".sql");
     if (!isSql && name !== SUM_FILE) continue;
     const full = join(path, name);
     let content: Uint8Array;
     try {
       // Like Go's fs.Glob + ReadFile: symlinks are followed, subdirectories named *.sql are skipped.
-      if (!(await stat(full)).isFile()) continue;
-      content = new Uint8Array(await readFile(full));
+      if (!(entry.isFile() || (entry.isSymbolicLink() && statSync(full).isFile()))) continue;
+      // Synchronous on purpose: thousands of small files read ~10x faster than one promise each.
+      content = new Uint8Array(readFileSync(full));
     } catch (err) {
       throw new RelayError("input", `cannot read ${full}: ${(err as Error).message}`);
     }
