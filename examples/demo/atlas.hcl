@@ -1,23 +1,14 @@
-# The demo's configuration, written exactly as for Atlas. `npm run demo` fills the variables with
-# the loopback services it starts (registry emulator, S3 server, a folder, an embedded PostgreSQL).
-variable "registry_url" {
-  type    = string
-  default = ""
-}
-
-variable "backups" {
-  type    = list(string)
-  default = []
-}
-
-variable "db_url" {
-  type    = string
-  default = ""
+# The demo's configuration, written exactly as for Atlas. `npm run demo` sets the environment
+# variables to the loopback services it starts: the registry emulator, an S3 server, a backup folder
+# and an embedded PostgreSQL.
+locals {
+  # Comma-separated backup URLs, in the order apply falls back to them.
+  backup_urls = split(",", getenv("DEMO_BACKUPS"))
 }
 
 atlas {
   cloud {
-    url   = var.registry_url
+    url   = getenv("DEMO_REGISTRY_URL")
     token = getenv("ATLAS_TOKEN")
   }
 }
@@ -27,18 +18,18 @@ env "ci" {
     dir = "file://migrations"
     repo {
       name   = "demo-shop"
-      backup = var.backups
+      backup = local.backup_urls
     }
   }
 }
 
 env "prod" {
-  url = var.db_url
+  url = getenv("DATABASE_URL")
   migration {
     dir = "atlas://demo-shop"
     repo {
       name   = "demo-shop"
-      backup = var.backups
+      backup = local.backup_urls
     }
   }
 }

@@ -14,16 +14,31 @@ import type { AddressInfo } from "node:net";
  * with `If-Match: <etag>` answers 404 when the key is missing and 412 when its ETag differs, as S3
  * does. Writes to one key are serialized, so a check-then-write is atomic (a compare-and-swap).
  * Everything else is forwarded untouched (headers included, so SigV4 signatures still verify).
+ *
+ * Two other modes emulate S3-compatible stores without conditional writes:
+ * - "reject-conditional": any request carrying If-Match/If-None-Match is answered 501 NotImplemented
+ *   with S3's XML error body ("A header you provided implies functionality that is not
+ *   implemented"), as AWS itself and e.g. Versity answer a condition they do not implement.
+ * - "ignore-conditional": conditions are not evaluated; the write goes through as if the header were
+ *   absent (last writer wins). The headers are forwarded rather than stripped because the SDK signs
+ *   them (SigV4 SignedHeaders): s3rver ignores them anyway, which is exactly the store being emulated.
  */
+export type ConditionalMode = "honour" | "reject-conditional" | "ignore-conditional";
+
 export interface ConditionalProxy {
   endpoint: string;
+  mode: ConditionalMode;
   close(): Promise<void>;
 }
 
-export async function startConditionalProxy(upstreamPort: number): Promise<ConditionalProxy> {
+export async function startConditionalProxy(
+  upstreamPort: number,
+  options: { mode?: ConditionalMode } = {},
+): Promise<ConditionalProxy> {
+  const mode = options.mode ?? "honour";
   const locks = new KeyLocks();
   const server = createServer((req, res) => {
-    handle(req, res, upstreamPort, locks).catch((error: unknown) => {
+    handle(req, res, upstreamPort, locks, mode).catch((error: unknown) => {
       if (!res.headersSent)
         sendError(res, 502, "BadGateway", `testkit proxy: ${(error as Error).message}`, "");
       else res.destroy();
@@ -34,7 +49,7 @@ export async function startConditionalProxy(upstreamPort: number): Promise<Condi
     server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return { endpoint: `http://127.0.0.1:${port}`, close: () => closeServer(server) };
+  return { endpoint: `http://127.0.0.1:${port}`, mode, close: () => closeServer(server) };
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -61,7 +76,25 @@ function classify(req: IncomingMessage): { key?: string; conditional: boolean } 
   return { key: url.pathname, conditional };
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, upstreamPort: number, locks: KeyLocks) {
+const hasCondition = (req: IncomingMessage) =>
+  req.headers["if-match"] !== undefined || req.headers["if-none-match"] !== undefined;
+
+const NOT_IMPLEMENTED = "A header you provided implies functionality that is not implemented";
+
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  upstreamPort: number,
+  locks: KeyLocks,
+  mode: ConditionalMode,
+) {
+  if (mode === "reject-conditional" && hasCondition(req)) {
+    await drain(req);
+    const header = req.headers["if-match"] !== undefined ? "If-Match" : "If-None-Match";
+    const path = new URL(req.url ?? "/", "http://proxy").pathname;
+    return sendError(res, 501, "NotImplemented", NOT_IMPLEMENTED, path, undefined, header);
+  }
+  if (mode === "ignore-conditional") return forward(req, res, upstreamPort);
   const { key, conditional } = classify(req);
   if (!key) return forward(req, res, upstreamPort);
   const release = await locks.acquire(key);
@@ -71,9 +104,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, upstreamPort: n
   if (conditional) {
     const refusal = checkCondition(req, await currentEtag(upstreamPort, key));
     if (refusal) {
-      // Read the body before answering, so the client is not cut off mid-upload (and retrying).
-      req.resume();
-      await new Promise((resolve) => req.once("end", resolve).once("error", resolve));
+      await drain(req);
       return sendError(res, refusal.status, refusal.code, refusal.message, key, refusal.condition);
     }
   }
@@ -142,6 +173,12 @@ function forward(req: IncomingMessage, res: ServerResponse, upstreamPort: number
   });
 }
 
+/** Reads the body before answering, so the client is not cut off mid-upload (and retrying). */
+async function drain(req: IncomingMessage): Promise<void> {
+  req.resume();
+  await new Promise((resolve) => req.once("end", resolve).once("error", resolve));
+}
+
 function escapeXml(s: string): string {
   return s.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -153,11 +190,13 @@ function sendError(
   message: string,
   resource: string,
   condition?: string,
+  header?: string,
 ) {
   const body = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message>`,
     condition ? `<Condition>${condition}</Condition>` : "",
+    header ? `<Header>${header}</Header>` : "",
     `<Resource>${escapeXml(resource)}</Resource>`,
     `<RequestId>${randomBytes(8).toString("hex").toUpperCase()}</RequestId></Error>`,
   ].join("");

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { uniqueName } from "./names";
-import { type ConditionalProxy, startConditionalProxy } from "./s3-conditional-proxy";
+import { type ConditionalMode, type ConditionalProxy, startConditionalProxy } from "./s3-conditional-proxy";
 
 /** The env var global setup publishes the run's S3 endpoint in (see test/global-setup.ts). */
 export const TEST_S3_ENDPOINT_ENV = "MIGRATE_RELAY_TEST_S3_ENDPOINT";
@@ -92,7 +92,16 @@ function spawnS3rver(directory: string): Promise<{ child: ChildProcess; port: nu
   });
 }
 
-export async function startS3(): Promise<S3Server> {
+export interface StartS3Options {
+  /**
+   * How the proxy treats If-Match/If-None-Match: "honour" (the default: as S3 does),
+   * "reject-conditional" (501 NotImplemented) or "ignore-conditional" (last writer wins), to emulate
+   * S3-compatible stores without conditional writes.
+   */
+  conditional?: ConditionalMode;
+}
+
+export async function startS3(options: StartS3Options = {}): Promise<S3Server> {
   const root = existsSync("/dev/shm") ? "/dev/shm" : tmpdir();
   const directory = await mkdtemp(join(root, "migrate-relay-s3-"));
   let child: ChildProcess | undefined;
@@ -118,7 +127,7 @@ export async function startS3(): Promise<S3Server> {
     for (const stream of [child.stdin, child.stdout, child.stderr]) {
       (stream as unknown as { unref?: () => void } | null)?.unref?.();
     }
-    proxy = await startConditionalProxy(started.port);
+    proxy = await startConditionalProxy(started.port, { mode: options.conditional ?? "honour" });
     const coordinates = {
       endpoint: proxy.endpoint,
       region: S3_TEST_REGION,
