@@ -3,6 +3,9 @@ import pg from "pg";
 import { migrationFile } from "../dir/files";
 import { hashDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
+import type { RevisionRow } from "./revisions";
+
+export type { RevisionRow };
 
 /** A directory from `{name: sql}`, with the atlas.sum Atlas would write for it. */
 export function memDir(files: Record<string, string>): MigrationDir {
@@ -24,21 +27,6 @@ export async function query<T extends pg.QueryResultRow = Record<string, unknown
   } finally {
     await client.end();
   }
-}
-
-export interface RevisionRow {
-  version: string;
-  description: string;
-  type: string;
-  applied: string;
-  total: string;
-  executed_at: Date;
-  execution_time: string;
-  error: string | null;
-  error_stmt: string | null;
-  hash: string;
-  partial_hashes: string[] | null;
-  operator_version: string;
 }
 
 export const revisionRows = (url: string, schema = "atlas_schema_revisions") =>

@@ -67,7 +67,8 @@ export async function ensureRevisionsTable(
   await client.query(createTableSql(schema));
 }
 
-interface RevisionRow {
+/** A row of atlas_schema_revisions as `pg` returns it (bigint columns as strings). */
+export interface RevisionRow {
   version: string;
   description: string;
   type: string;

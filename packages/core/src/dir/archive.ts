@@ -36,34 +36,59 @@ const F = {
 
 type Field = keyof typeof F;
 
-/** Go's formatter.formatString: copy, NUL-terminate when there is room, truncate silently otherwise. */
-function putString(block: Uint8Array, field: Field, bytes: Uint8Array): void {
+// The writer is allocation-light: it plans every entry, allocates the archive once, and writes each
+// header in place with plain byte stores (every string it writes is ASCII by construction).
+
+/** Go's formatter.formatString for an ASCII string: copy, NUL-terminate when there is room, truncate. */
+function putAscii(block: Uint8Array, field: Field, text: string): void {
   const [off, size] = F[field];
-  block.set(bytes.subarray(0, size), off);
-  if (bytes.length < size) block[off + bytes.length] = 0;
+  const n = Math.min(text.length, size);
+  for (let i = 0; i < n; i++) block[off + i] = text.charCodeAt(i);
+  if (text.length < size) block[off + text.length] = 0;
 }
 
 /** Go's formatter.formatOctal: zero-padded octal digits and a NUL in the last byte. */
 function putOctal(block: Uint8Array, field: Field, value: number, size: number = F[field][1]): void {
-  const digits = value.toString(8);
-  putString(block, field, encoder.encode(digits.padStart(size - 1, "0")));
+  const width = size - 1;
+  if (value >= 8 ** width) {
+    // Does not fit (never for a migration directory): Go's digits, truncated as formatString does.
+    putAscii(block, field, value.toString(8));
+    return;
+  }
+  const off = F[field][0];
+  let v = value;
+  for (let i = width - 1; i >= 0; i--) {
+    block[off + i] = 0x30 + (v % 8);
+    v = Math.floor(v / 8);
+  }
+  block[off + width] = 0;
 }
 
+/** The header checksum with the chksum field read as spaces: as unsigned and as signed bytes. */
 function checksumOf(block: Uint8Array): { unsigned: number; signed: number } {
+  const [from, width] = F.chksum;
   let unsigned = 0;
-  let signed = 0;
+  let high = 0; // bytes >= 128, each 256 less when signed
   for (let i = 0; i < BLOCK; i++) {
-    const c = i >= F.chksum[0] && i < F.chksum[0] + F.chksum[1] ? 0x20 : block[i]!;
+    if (i === from) {
+      unsigned += width * 0x20;
+      i += width - 1;
+      continue;
+    }
+    const c = block[i]!;
     unsigned += c;
-    signed += c < 128 ? c : c - 256;
+    if (c >= 128) high++;
   }
-  return { unsigned, signed };
+  return { unsigned, signed: unsigned - 256 * high };
 }
+
+const USTAR_MAGIC = encoder.encode("ustar\0");
+const USTAR_VERSION = encoder.encode("00");
 
 /** Go's block.setFormat for USTAR/PAX: the magic, then the checksum as 6 octal digits, NUL, space. */
 function seal(block: Uint8Array): void {
-  block.set(encoder.encode("ustar\0"), F.magic[0]);
-  block.set(encoder.encode("00"), F.version[0]);
+  block.set(USTAR_MAGIC, F.magic[0]);
+  block.set(USTAR_VERSION, F.version[0]);
   putOctal(block, "chksum", checksumOf(block).unsigned, 7);
   block[F.chksum[0] + 7] = 0x20;
 }
@@ -80,63 +105,85 @@ function paxRecord(key: string, value: string): string {
   return `${size}${body}`;
 }
 
-/** One regular-file header as Go's templateV7Plus writes it (uid/gid/mtime 0, empty user and group). */
-function fileHeader(name: Uint8Array, size: number, typeflag: string, mode: number, devNumbers: boolean) {
-  const block = new Uint8Array(BLOCK);
-  putString(block, "name", name);
+/**
+ * One regular-file header as Go's templateV7Plus writes it (uid/gid/mtime 0, empty user and group),
+ * into a zeroed 512-byte block. `name` is ASCII.
+ */
+function writeHeader(
+  block: Uint8Array,
+  name: string,
+  size: number,
+  typeflag: number,
+  mode: number,
+  devNumbers: boolean,
+): void {
+  putAscii(block, "name", name);
   putOctal(block, "mode", mode);
   putOctal(block, "uid", 0);
   putOctal(block, "gid", 0);
   putOctal(block, "size", size);
   putOctal(block, "mtime", 0);
-  block[F.typeflag[0]] = typeflag.charCodeAt(0);
+  block[F.typeflag[0]] = typeflag;
   if (devNumbers) {
     putOctal(block, "devmajor", 0);
     putOctal(block, "devminor", 0);
   }
   seal(block);
-  return block;
 }
 
-/** The blocks of one entry: a PAX header first when the name is not ASCII or longer than 100 bytes. */
-function entryBlocks(name: string, data: Uint8Array): Uint8Array[] {
+const TYPE_REG = 0x30; // '0'
+const TYPE_PAX = 0x78; // 'x'
+
+/** One entry to write; `pax` holds the PAX records when the name needs them. */
+interface Entry {
+  name: string;
+  data: Uint8Array;
+  pax?: Uint8Array;
+}
+
+/** Go's writer falls back to PAX exactly when the name is not ASCII or longer than 100 bytes. */
+function planEntry(name: string, data: Uint8Array): Entry {
   if (name.includes("\0")) throw new RelayError("input", `cannot archive "${name}": the name contains NUL`);
-  const nameBytes = encoder.encode(name);
-  const out: Uint8Array[] = [];
-  // Go's writer falls back to PAX exactly here (a flat name cannot use USTAR's prefix split).
-  if (nameBytes.length > NAME_SIZE || !isAscii(name)) {
-    const records = encoder.encode(paxRecord("path", name));
-    const paxName = encoder.encode(toAscii(`PaxHeaders.0/${name}`).slice(0, NAME_SIZE).replace(/\/+$/, ""));
-    out.push(fileHeader(paxName, records.length, "x", 0, false), padded(records));
-    out.push(fileHeader(encoder.encode(toAscii(name)), data.length, "0", 0o600, true));
-  } else {
-    out.push(fileHeader(nameBytes, data.length, "0", 0o600, true));
+  // For an ASCII name, bytes and UTF-16 units agree; a non-ASCII one takes PAX either way.
+  if (name.length > NAME_SIZE || !isAscii(name)) {
+    return { name, data, pax: encoder.encode(paxRecord("path", name)) };
   }
-  out.push(padded(data));
-  return out;
+  return { name, data };
 }
 
-function padded(data: Uint8Array): Uint8Array {
-  const rem = data.length % BLOCK;
-  if (rem === 0) return data;
-  const out = new Uint8Array(data.length + BLOCK - rem);
-  out.set(data);
-  return out;
+/** Data is padded with zeros to whole blocks. */
+const blocks = (n: number) => Math.ceil(n / BLOCK) * BLOCK;
+
+const entrySize = (e: Entry) => BLOCK + blocks(e.data.length) + (e.pax ? BLOCK + blocks(e.pax.length) : 0);
+
+/** Writes one entry at `at` of a zeroed buffer; returns where the next one starts. */
+function writeEntry(out: Uint8Array, at: number, e: Entry): number {
+  let next = at;
+  let name = e.name;
+  if (e.pax) {
+    const paxName = toAscii(`PaxHeaders.0/${e.name}`).slice(0, NAME_SIZE).replace(/\/+$/, "");
+    writeHeader(out.subarray(next, next + BLOCK), paxName, e.pax.length, TYPE_PAX, 0, false);
+    next += BLOCK;
+    out.set(e.pax, next);
+    next += blocks(e.pax.length);
+    name = toAscii(e.name);
+  }
+  writeHeader(out.subarray(next, next + BLOCK), name, e.data.length, TYPE_REG, 0o600, true);
+  next += BLOCK;
+  out.set(e.data, next);
+  return next + blocks(e.data.length);
 }
 
 /** Atlas's directory archive: a POSIX tar byte-identical to Go's archive/tar output. */
 export function archiveDir(dir: MigrationDir): Uint8Array {
-  const parts: Uint8Array[] = [];
-  if (dir.sum) parts.push(...entryBlocks(SUM_FILE, dir.sum));
-  for (const f of sortFiles(dir.files)) parts.push(...entryBlocks(f.name, f.content));
-  parts.push(new Uint8Array(2 * BLOCK));
-  const total = parts.reduce((n, p) => n + p.length, 0);
+  const entries: Entry[] = [];
+  if (dir.sum) entries.push(planEntry(SUM_FILE, dir.sum));
+  for (const f of sortFiles(dir.files)) entries.push(planEntry(f.name, f.content));
+  let total = 2 * BLOCK; // the end-of-archive marker: two zero blocks
+  for (const e of entries) total += entrySize(e);
   const out = new Uint8Array(total);
   let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
+  for (const e of entries) at = writeEntry(out, at, e);
   return out;
 }
 

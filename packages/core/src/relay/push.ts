@@ -64,7 +64,10 @@ export interface AtlasPushJson {
   Tag: string;
   Digest: string;
   Version: string;
-  Backups: { URL: string; Error?: string }[];
+  /** The first target's note (registry or primary), e.g. a consistency caveat; absent when none. */
+  Note?: string;
+  /** Note: what a user should know about a backup that took the push (e.g. no compare-and-swap). */
+  Backups: { URL: string; Error?: string; Note?: string }[];
 }
 
 export function toAtlasJson(result: PushResult): AtlasPushJson {
@@ -75,9 +78,14 @@ export function toAtlasJson(result: PushResult): AtlasPushJson {
     Tag: result.tag,
     Digest: result.digest,
     Version: result.version,
+    ...(result.targets[0]?.note ? { Note: result.targets[0].note } : {}),
     Backups: result.targets
       .filter((t) => t.role === "backup")
-      .map((t) => (t.ok ? { URL: t.url } : { URL: t.url, Error: t.error ?? "failed" })),
+      .map((t) => ({
+        URL: t.url,
+        ...(t.ok ? {} : { Error: t.error ?? "failed" }),
+        ...(t.note ? { Note: t.note } : {}),
+      })),
   };
 }
 

@@ -24,6 +24,11 @@ export interface BlobStore {
   put(key: string, body: Uint8Array, signal: AbortSignal): Promise<void>;
   /** Writes only if the current etag is `expected` (null: only if absent); false on a lost race. */
   putIfMatch(key: string, body: Uint8Array, expected: string | null, signal: AbortSignal): Promise<boolean>;
+  /**
+   * Stores that may lack conditional writes (s3): undefined when putIfMatch is a real
+   * compare-and-swap, else the note for the result (last writer wins). May write `probeKey`.
+   */
+  casCaveat?(probeKey: string, signal: AbortSignal): Promise<string | undefined>;
 }
 
 const CAS_ATTEMPTS = 8;
@@ -40,6 +45,8 @@ export class BlobReplica implements Replica {
   private archiveKey = (digest: string) => `${this.base}archives/${digest.slice("sha256:".length)}.tar`;
   private versionKey = (version: string) => `${this.base}versions/${checkVersion(version)}.json`;
   private tagKey = (tag: string) => `${this.base}tags/${checkTag(tag)}.json`;
+  /** Scratch key for the store's conditional-write probe: outside the layout readers follow. */
+  private probeKey = () => `${this.base}.probe/conditional-writes`;
 
   async publish(state: State, options: PublishOptions): Promise<Published> {
     const { signal } = options;
@@ -48,9 +55,11 @@ export class BlobReplica implements Replica {
     const latestKey = this.tagKey("latest");
     // Round trips are the cost on a real network: the existence check and the first read of
     // latest go together (compare-and-swap makes the early read safe), then the upload.
+    // The conditional-write probe (once per store and process) rides along with them.
     const [present, latestBefore] = await Promise.all([
       this.store.exists(archiveKey, signal),
       moveLatest ? this.store.get(latestKey, signal) : Promise.resolve(null),
+      moveLatest ? this.store.casCaveat?.(this.probeKey(), signal) : undefined,
     ]);
     // Content-addressed: the same directory is uploaded once, ever.
     const uploaded = present ? false : await this.store.putIfAbsent(archiveKey, state.archive, signal);
@@ -93,8 +102,11 @@ export class BlobReplica implements Replica {
           if (why) return { latestMoved: false, note: `latest not moved: ${why}` };
         }
       }
-      if (await this.store.putIfMatch(key, manifest, current?.etag ?? null, signal))
-        return { latestMoved: true };
+      if (await this.store.putIfMatch(key, manifest, current?.etag ?? null, signal)) {
+        // Answered from memory: the probe ran with the first reads.
+        const caveat = await this.store.casCaveat?.(this.probeKey(), signal);
+        return caveat ? { latestMoved: true, note: caveat } : { latestMoved: true };
+      }
       // Someone moved latest between our read and write: read again and decide again.
     }
     throw new RelayError(

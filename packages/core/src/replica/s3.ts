@@ -1,6 +1,21 @@
 // The s3 replica's store: AWS SDK v3 with the default credential chain. Archives use If-None-Match
 // (multipart above MULTIPART_BYTES), `latest` uses If-Match compare-and-swap: S3 and compatible
 // stores that honour conditional writes never lose an update.
+//
+// Stores without conditional writes (DESIGN §4: "say so in the result and degrade to
+// last-writer-wins") come in two kinds:
+// - Those that REJECT the headers. AWS answers 501 NotImplemented ("A header you provided implies
+//   functionality that is not implemented") to a condition it does not implement, and so do other
+//   S3 implementations (e.g. Versity); older servers may answer 400 InvalidArgument/InvalidRequest
+//   naming the header. Such a write is sent again without the condition, and the store is
+//   remembered (per endpoint and bucket, per process) as "rejected".
+// - Those that silently IGNORE them (s3rver, some gateways). Only a probe tells: once per endpoint
+//   and bucket per process, when a push is about to move `latest`, PUT If-None-Match: * on a small
+//   scratch key under the repo prefix (`<repo>/.probe/conditional-writes`, outside archives/,
+//   versions/ and tags/, so no reader ever follows it). Once the key exists that PUT must fail with
+//   412; if it succeeds the store ignores conditions. Cost: one small PUT per process (two the
+//   first time ever), run concurrently with the push's first reads, so no added round trip.
+// Either way the push result carries CAS_NOTES[...] on that target.
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -111,6 +126,34 @@ const isMissing = (err: unknown) => {
 /** A lost conditional write: 412 Precondition Failed, or 409 when another write of the key is in flight. */
 const isLostRace = (err: unknown) => statusOf(err) === 412 || statusOf(err) === 409;
 
+/**
+ * The store refused a conditional write because it does not implement the condition: 501 (or the
+ * NotImplemented code), or a 400 whose code is InvalidArgument/InvalidRequest/NotImplemented and
+ * whose message names the header. Only asked of requests that carried a condition.
+ */
+export function isUnsupportedCondition(err: unknown): boolean {
+  const status = statusOf(err);
+  const e = err as { name?: string; Code?: string; message?: string; Header?: string };
+  const code = e.Code ?? e.name ?? "";
+  if (status === 501 || code === "NotImplemented") return true;
+  if (status !== 400 || !/^(InvalidArgument|InvalidRequest|NotImplemented)$/.test(code)) return false;
+  return /if-(none-)?match|conditional/i.test(`${e.message ?? ""} ${e.Header ?? ""}`);
+}
+
+/** What a store does with If-Match/If-None-Match. */
+export type ConditionalSupport = "honoured" | "rejected" | "ignored";
+
+const NO_CAS = "latest written without compare-and-swap: the store";
+/** The per-target note when `latest` was written on a store without conditional writes. */
+export const CAS_NOTES: Record<Exclude<ConditionalSupport, "honoured">, string> = {
+  rejected: `${NO_CAS} does not support conditional writes (last writer wins)`,
+  ignored: `${NO_CAS} ignores conditional writes (last writer wins)`,
+};
+
+// Per process, per endpoint and bucket: stores known to reject conditions, and probe answers.
+const rejecting = new Set<string>();
+const probes = new Map<string, Promise<ConditionalSupport>>();
+
 export class S3Store implements BlobStore {
   constructor(
     private readonly client: S3Client,
@@ -119,6 +162,44 @@ export class S3Store implements BlobStore {
   ) {}
 
   private key = (key: string) => `${this.loc.prefix}${key}`;
+  /** Identifies the store for the per-process memory of its conditional-write support. */
+  private get storeId(): string {
+    return `${this.loc.endpoint ?? `aws:${this.loc.region ?? ""}`}|${this.loc.bucket}`;
+  }
+
+  /**
+   * Undefined when `latest` writes are compare-and-swap here; else the note for the result. The
+   * first call per store and process probes (see the top of this file); later calls are free.
+   */
+  async casCaveat(probeKey: string, signal: AbortSignal): Promise<string | undefined> {
+    if (rejecting.has(this.storeId)) return CAS_NOTES.rejected;
+    let probe = probes.get(this.storeId);
+    if (!probe) {
+      const started = this.probe(probeKey, signal);
+      probe = started;
+      probes.set(this.storeId, started);
+      // A failed probe (timeout, network) decides nothing: the next push asks again.
+      started.catch(() => {
+        if (probes.get(this.storeId) === started) probes.delete(this.storeId);
+      });
+    }
+    const support = await probe;
+    // A write may have met a rejection since the probe answered.
+    if (rejecting.has(this.storeId)) return CAS_NOTES.rejected;
+    return support === "honoured" ? undefined : CAS_NOTES[support];
+  }
+
+  private async probe(key: string, signal: AbortSignal): Promise<ConditionalSupport> {
+    const body = new TextEncoder().encode('{"probe":"conditional writes"}\n');
+    // The first attempt creates the key unless it exists; a store honouring If-None-Match must
+    // then refuse the second (or already the first). A rejecting store is noted by send().
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const created = await this.putIfAbsent(key, body, signal);
+      if (rejecting.has(this.storeId)) return "rejected";
+      if (!created) return "honoured";
+    }
+    return "ignored";
+  }
 
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
     try {
@@ -209,6 +290,9 @@ export class S3Store implements BlobStore {
     condition: { IfMatch?: string; IfNoneMatch?: string },
     signal: AbortSignal,
   ): Promise<void> {
+    const conditional = condition.IfMatch !== undefined || condition.IfNoneMatch !== undefined;
+    // A store known to reject conditions: write unconditionally (the caller reports the caveat).
+    if (conditional && rejecting.has(this.storeId)) return this.send(key, body, {}, signal);
     try {
       await this.client.send(
         new PutObjectCommand({
@@ -222,6 +306,10 @@ export class S3Store implements BlobStore {
         { abortSignal: signal },
       );
     } catch (err) {
+      if (!signal.aborted && conditional && isUnsupportedCondition(err)) {
+        rejecting.add(this.storeId);
+        return this.send(key, body, {}, signal);
+      }
       if (!signal.aborted && isLostRace(err)) {
         throw new RelayError("conflict", `${this.display}: ${key} changed concurrently`);
       }
