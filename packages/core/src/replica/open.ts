@@ -1,10 +1,10 @@
-import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3";
+import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { configError, inputError } from "../errors";
-import { BlobReplica } from "./blob";
+import { BlobReplica, type BlobStore } from "./blob";
 import { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
 import { checkFileRoot, FileStore } from "./file";
 import { checkSlug } from "./names";
-import { S3Store, s3ClientConfig } from "./s3";
+import type { S3Location } from "./s3";
 import type { Replica } from "./types";
 import { parseReplicaUrl, type ReplicaSpec } from "./url";
 
@@ -68,6 +68,38 @@ export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): R
       `${repo}/`,
     );
   }
-  const client = new S3Client({ ...s3ClientConfig(spec.location, connectMs), ...options.s3 });
-  return new BlobReplica("s3", spec.display, new S3Store(client, spec.location, spec.display), `${repo}/`);
+  const store = lazyS3Store(spec.location, spec.display, { connectMs, extra: options.s3 });
+  return new BlobReplica("s3", spec.display, store, `${repo}/`);
+}
+
+/**
+ * The AWS SDK is loaded on first use, not at start-up: an apply served by the registry or a folder
+ * never pays the ~60 ms it takes to load.
+ */
+function lazyS3Store(
+  location: S3Location,
+  display: string,
+  client: { connectMs: number; extra: Partial<S3ClientConfig> | undefined },
+): BlobStore {
+  let loading: Promise<BlobStore> | undefined;
+  const store = () => {
+    loading ??= Promise.all([import("@aws-sdk/client-s3"), import("./s3")]).then(
+      ([{ S3Client }, { S3Store, s3ClientConfig }]) =>
+        new S3Store(
+          new S3Client({ ...s3ClientConfig(location, client.connectMs), ...client.extra }),
+          location,
+          display,
+        ),
+    );
+    return loading;
+  };
+  return {
+    get: async (key, signal) => (await store()).get(key, signal),
+    exists: async (key, signal) => (await store()).exists(key, signal),
+    putIfAbsent: async (key, body, signal) => (await store()).putIfAbsent(key, body, signal),
+    put: async (key, body, signal) => (await store()).put(key, body, signal),
+    putIfMatch: async (key, body, expected, signal) =>
+      (await store()).putIfMatch(key, body, expected, signal),
+    casCaveat: async (probeKey, signal) => (await store()).casCaveat?.(probeKey, signal),
+  };
 }
