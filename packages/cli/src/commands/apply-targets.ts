@@ -1,6 +1,5 @@
 // Shared by apply and status: which database(s) and directory a command line selects.
 // Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
-// (push-common imports parseDuration from here: keep this module free of imports from the commands.)
 import { inputError, type MigrationDir, type ResolvedEnv } from "@migrate-relay/core";
 import { type FlagSpec, type ParsedFlags, str } from "../args";
 import type { Io } from "../command";
@@ -58,20 +57,4 @@ export interface LoadedDir {
   /** Where it came from when read through the relay. */
   source?: string;
   trail?: unknown[];
-}
-
-/** Go-style durations as Atlas takes them ("10s", "1m30s", "500ms"); a bare number is seconds. */
-export function parseDuration(text: string, flag: string): number {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = t;
-  while (rest) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m) throw inputError(`--${flag} "${text}" is not a duration; use e.g. 10s, 1m30s or 500ms`);
-    total += Number(m[1]) * unit[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return total;
 }

@@ -13,8 +13,9 @@ import {
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
+import { parseDuration } from "../duration";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
-import { parseDuration, selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
+import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
 
 function fileLine(f: AppliedFile): string {
   const time = `${f.ms.toFixed(1)} ms`;

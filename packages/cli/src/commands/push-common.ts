@@ -12,7 +12,7 @@ import {
 import { type FlagSpec, list, type ParsedFlags, str } from "../args";
 import type { Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
-import { parseDuration } from "./apply-targets";
+import { parseDuration } from "../duration";
 
 export const REPO_FLAGS: FlagSpec[] = [
   ...CONFIG_FLAGS,
