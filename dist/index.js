@@ -7093,7 +7093,8 @@ function headerComments(content) {
         comments.push(rest.slice(0, nl).trim());
         rest = rest.slice(nl + 1);
     }
-    return rest.startsWith("\n") ? comments : [];
+    // As Atlas: the separating line may hold spaces or tabs.
+    return rest.replace(/^[ \t]*/, "").startsWith("\n") ? comments : [];
 }
 /** Reads a file's directives; throws RelayError("migration") for a txmode Atlas would refuse. */
 function fileDirectives(content, name = "the file") {
@@ -7549,14 +7550,26 @@ function escapeLiteral(text) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/apply/clean.ts
 
-/** Schemas (with their tables) the way Atlas inspects a realm: system and temp schemas left out. */
+/**
+ * Schemas (with their tables) the way Atlas inspects a realm (sql/postgres/inspect.go schemasQuery and
+ * tablesQuery): system and temp schemas left out; tables from information_schema.tables, so only those
+ * the user owns or holds a privilege on, and not partitions nor tables that belong to an extension
+ * (PostGIS's spatial_ref_sys in public does not make a database dirty).
+ */
 async function schemas(client, only) {
     const { rows } = await client.query(`SELECT n.nspname AS schema,
-            coalesce(array_agg(c.relname::text ORDER BY c.relname) FILTER (WHERE c.relname IS NOT NULL), '{}')::text[] AS tables
+            coalesce(array_agg(t.name ORDER BY t.name) FILTER (WHERE t.name IS NOT NULL), '{}')::text[] AS tables
        FROM pg_namespace n
-       LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+       LEFT JOIN (
+         SELECT t1.table_schema::text AS schema, t1.table_name::text AS name
+           FROM information_schema.tables t1
+           JOIN pg_namespace t2 ON t2.nspname = t1.table_schema
+           JOIN pg_class t3 ON t3.relnamespace = t2.oid AND t3.relname = t1.table_name
+           LEFT JOIN pg_depend t5 ON t5.objid = t3.oid AND t5.deptype = 'e'
+          WHERE t1.table_type = 'BASE TABLE' AND NOT coalesce(t3.relispartition, false) AND t5.objid IS NULL
+       ) t ON t.schema = n.nspname
       WHERE n.nspname NOT IN ('information_schema', 'pg_catalog', 'pg_toast', 'crdb_internal', 'pg_extension')
-        AND n.nspname NOT LIKE 'pg\\_%temp\\_%'
+        AND n.nspname NOT LIKE 'pg_%temp_%'
         AND ($1::text IS NULL OR n.nspname = $1)
       GROUP BY n.nspname ORDER BY n.nspname`, [only ?? null]);
     return new Map(rows.map((r) => [r.schema, r.tables]));
@@ -8779,12 +8792,21 @@ async function acquireApplyLock(client, timeoutMs, display) {
 // Which files are pending: Atlas's Executor.Pending plus amount / to-version, as a pure function.
 
 
+
 const lastIndex = (list, pred) => {
     for (let i = list.length - 1; i >= 0; i--)
         if (pred(list[i]))
             return i;
     return -1;
 };
+const plan_decoder = new TextDecoder();
+/** A checkpoint file (`atlas migrate checkpoint`): its header carries `atlas:checkpoint [tag]`. */
+function isCheckpoint(file) {
+    const first = file.content[0];
+    if (first !== 0x23 && first !== 0x2d)
+        return false; // no header: neither `#` nor `--` first
+    return headerComments(plan_decoder.decode(file.content)).some((c) => directiveOf(c)?.name === "checkpoint");
+}
 /** Checks options Atlas refuses before touching anything. */
 function checkPlanOptions(opts) {
     if (opts.baseline && opts.allowDirty) {
@@ -8796,7 +8818,10 @@ function checkPlanOptions(opts) {
 }
 function planPending(input) {
     checkPlanOptions(input);
-    const { files, revisions } = input;
+    const { revisions } = input;
+    const all = input.files;
+    // Atlas's Pending works on the directory without its checkpoint files, except where noted.
+    const files = all.filter((f) => !isCheckpoint(f));
     const order = input.execOrder ?? "linear";
     let pending;
     let baseline;
@@ -8805,7 +8830,6 @@ function planPending(input) {
         if (input.notClean !== null && !input.allowDirty && !input.baseline) {
             throw new src_errors/* RelayError */.cx("conflict", `connected database is not clean: ${input.notClean}. baseline version or allow-dirty is required`);
         }
-        pending = [...files];
         if (input.baseline) {
             const at = lastIndex(files, (f) => f.version === input.baseline);
             if (at === -1)
@@ -8813,36 +8837,27 @@ function planPending(input) {
             baseline = files[at];
             pending = files.slice(at + 1);
         }
+        else {
+            // A first run starts at the last checkpoint (included), when there is one.
+            const ck = lastIndex(all, isCheckpoint);
+            pending = ck === -1 ? [...all] : all.slice(ck);
+        }
     }
     else {
         const last = revisions[revisions.length - 1];
         const partially = last.applied !== last.total;
         if (partially)
             partial = last;
-        const at = lastIndex(files, (f) => partially ? f.version === last.version : compareBytes(f.version, last.version) <= 0);
-        if (at === -1) {
-            if (partially) {
-                const name = last.description ? `${last.version}_${last.description}.sql` : `${last.version}.sql`;
-                throw new src_errors/* RelayError */.cx("conflict", `missing migration: revision "${name}" is partially applied but its file is not in the directory`);
-            }
-            pending = [...files];
+        const ck = partially ? all.find((f) => f.version === last.version && isCheckpoint(f)) : undefined;
+        if (ck) {
+            // A checkpoint stopped part-way: it, then everything after it.
+            pending = [ck, ...all.slice(all.indexOf(ck) + 1).filter((f) => !isCheckpoint(f))];
+        }
+        else if (files.length === 0) {
+            pending = [];
         }
         else {
-            const next = partially ? at : at + 1;
-            pending = files.slice(next);
-            // Files between the first revision and the last one that never ran were added out of order.
-            const first = files.findIndex((f) => compareBytes(f.version, revisions[0].version) >= 0);
-            if (first !== -1 && first < next && order !== "linear-skip") {
-                const applied = new Set(revisions.map((r) => r.version));
-                const skipped = files.slice(first, next).filter((f) => !applied.has(f.version));
-                if (skipped.length > 0 && order === "non-linear")
-                    pending = [...skipped, ...pending];
-                else if (skipped.length > 0) {
-                    const names = skipped.map((f) => f.name).join(", ");
-                    throw new src_errors/* RelayError */.cx("conflict", `migration ${skipped.length === 1 ? `file ${names} was` : `files ${names} were`} added out of order; ` +
-                        "apply with exec-order non-linear to run it, or linear-skip to skip it. See: https://atlasgo.io/versioned/apply#non-linear-error");
-                }
-            }
+            pending = pendingAfter(files, revisions, last, partially, order);
         }
     }
     let run = pending;
@@ -8850,7 +8865,7 @@ function planPending(input) {
         const to = lastIndex(pending, (f) => f.version === input.toVersion);
         if (to !== -1)
             run = pending.slice(0, to + 1);
-        else if (files.some((f) => f.version === input.toVersion))
+        else if (all.some((f) => f.version === input.toVersion))
             run = []; // already applied (or skipped)
         else
             throw new src_errors/* RelayError */.cx("input", `migration with version "${input.toVersion}" not found in the directory`);
@@ -8858,6 +8873,32 @@ function planPending(input) {
     if (input.amount !== undefined)
         run = run.slice(0, input.amount);
     return { pending, run, baseline, partial };
+}
+/** Atlas's Pending once revisions exist: after the last one (or at it, when partial), per exec-order. */
+function pendingAfter(files, revisions, last, partially, order) {
+    const at = lastIndex(files, (f) => partially ? f.version === last.version : compareBytes(f.version, last.version) <= 0);
+    if (at === -1) {
+        if (partially) {
+            const name = last.description ? `${last.version}_${last.description}.sql` : `${last.version}.sql`;
+            throw new src_errors/* RelayError */.cx("conflict", `missing migration: revision "${name}" is partially applied but its file is not in the directory`);
+        }
+        return [...files];
+    }
+    const next = partially ? at : at + 1;
+    const pending = files.slice(next);
+    // Files between the first revision and the last one that never ran were added out of order.
+    const first = files.findIndex((f) => compareBytes(f.version, revisions[0].version) >= 0);
+    if (first === -1 || first >= next || order === "linear-skip")
+        return pending;
+    const applied = new Set(revisions.map((r) => r.version));
+    const skipped = files.slice(first, next).filter((f) => !applied.has(f.version));
+    if (skipped.length === 0)
+        return pending;
+    if (order === "non-linear")
+        return [...skipped, ...pending];
+    const names = skipped.map((f) => f.name).join(", ");
+    throw new src_errors/* RelayError */.cx("conflict", `migration ${skipped.length === 1 ? `file ${names} was` : `files ${names} were`} added out of order; ` +
+        "apply with exec-order non-linear to run it, or linear-skip to skip it. See: https://atlasgo.io/versioned/apply#non-linear-error");
 }
 
 ;// CONCATENATED MODULE: ./packages/core/src/apply/apply.ts
@@ -13060,6 +13101,28 @@ const args_str = (flags, name) => flags[name];
 const bool = (flags, name) => flags[name] === true;
 const args_list = (flags, name) => flags[name] ?? [];
 
+;// CONCATENATED MODULE: ./packages/cli/src/duration.ts
+
+/** Go-style durations as Atlas takes them ("10s", "1m30s", "500ms"); a bare number is seconds. */
+function parseDuration(text, flag) {
+    const t = text.trim();
+    if (t === "")
+        throw (0,src_errors/* inputError */.Xu)(`--${flag} is empty; use e.g. 10s, 1m30s or 500ms`);
+    if (/^\d+(\.\d+)?$/.test(t))
+        return Number(t) * 1000;
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+    let total = 0;
+    let rest = t;
+    while (rest) {
+        const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+        if (!m)
+            throw (0,src_errors/* inputError */.Xu)(`--${flag} "${text}" is not a duration; use e.g. 10s, 1m30s or 500ms`);
+        total += Number(m[1]) * unit[m[2]];
+        rest = rest.slice(m[0].length);
+    }
+    return total;
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/config-flags.ts
 // The `--config --env --var` flags every command that reads atlas.hcl shares, and loading them.
 
@@ -13095,68 +13158,6 @@ async function loadEnvsFromFlags(flags, io) {
         cwd: io.cwd,
         getenv: (name) => io.env[name],
     });
-}
-
-;// CONCATENATED MODULE: ./packages/cli/src/commands/apply-targets.ts
-// Shared by apply and status: which database(s) and directory a command line selects.
-// Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
-// (push-common imports parseDuration from here: keep this module free of imports from the commands.)
-
-
-
-const TARGET_FLAGS = [
-    ...CONFIG_FLAGS,
-    {
-        name: "url",
-        type: "string",
-        description: "the target database URL, e.g. postgres://user:pass@host:5432/db",
-    },
-    {
-        name: "dir",
-        type: "string",
-        description: "the migration directory: file://path, or atlas://repo read through the relay",
-    },
-    {
-        name: "revisions-schema",
-        type: "string",
-        description: "schema of atlas_schema_revisions (default: the URL's search_path, else atlas_schema_revisions)",
-    },
-    { name: "format", type: "string", description: "output format: json prints the result objects" },
-];
-/** One target per env instance (for_each), or the single one --url/--dir name. */
-async function selectTargets(flags, io) {
-    const url = args_str(flags, "url");
-    const dir = args_str(flags, "dir");
-    if (!hasEnvFlag(flags)) {
-        if (!url)
-            throw (0,src_errors/* inputError */.Xu)("no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)");
-        return [{ url, dir: dir ?? "file://migrations" }];
-    }
-    const envs = await loadEnvsFromFlags(flags, io);
-    return envs.map((env) => {
-        const target = url ?? env.url;
-        const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
-        if (!target)
-            throw (0,src_errors/* inputError */.Xu)(`env "${label}" has no url: set url in atlas.hcl or pass --url`);
-        return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
-    });
-}
-/** Go-style durations as Atlas takes them ("10s", "1m30s", "500ms"); a bare number is seconds. */
-function parseDuration(text, flag) {
-    const t = text.trim();
-    if (/^\d+(\.\d+)?$/.test(t))
-        return Number(t) * 1000;
-    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-    let total = 0;
-    let rest = t;
-    while (rest) {
-        const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-        if (!m)
-            throw (0,src_errors/* inputError */.Xu)(`--${flag} "${text}" is not a duration; use e.g. 10s, 1m30s or 500ms`);
-        total += Number(m[1]) * unit[m[2]];
-        rest = rest.slice(m[0].length);
-    }
-    return total;
 }
 
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/push-common.ts
@@ -13374,7 +13375,52 @@ async function pullDir(flags, io, target, log) {
     return { dir: result.dir, source: result.source, trail: result.trail };
 }
 
+;// CONCATENATED MODULE: ./packages/cli/src/commands/apply-targets.ts
+// Shared by apply and status: which database(s) and directory a command line selects.
+// Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
+
+
+
+const TARGET_FLAGS = [
+    ...CONFIG_FLAGS,
+    {
+        name: "url",
+        type: "string",
+        description: "the target database URL, e.g. postgres://user:pass@host:5432/db",
+    },
+    {
+        name: "dir",
+        type: "string",
+        description: "the migration directory: file://path, or atlas://repo read through the relay",
+    },
+    {
+        name: "revisions-schema",
+        type: "string",
+        description: "schema of atlas_schema_revisions (default: the URL's search_path, else atlas_schema_revisions)",
+    },
+    { name: "format", type: "string", description: "output format: json prints the result objects" },
+];
+/** One target per env instance (for_each), or the single one --url/--dir name. */
+async function selectTargets(flags, io) {
+    const url = args_str(flags, "url");
+    const dir = args_str(flags, "dir");
+    if (!hasEnvFlag(flags)) {
+        if (!url)
+            throw (0,src_errors/* inputError */.Xu)("no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)");
+        return [{ url, dir: dir ?? "file://migrations" }];
+    }
+    const envs = await loadEnvsFromFlags(flags, io);
+    return envs.map((env) => {
+        const target = url ?? env.url;
+        const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
+        if (!target)
+            throw (0,src_errors/* inputError */.Xu)(`env "${label}" has no url: set url in atlas.hcl or pass --url`);
+        return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
+    });
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/commands/apply.ts
+
 
 
 

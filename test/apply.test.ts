@@ -1,7 +1,7 @@
 // apply against a real PostgreSQL 15: Atlas's revisions table, tx modes, resume, pending rules, dry-run.
 import { join } from "node:path";
 import { applyDir, dirStatus, readDir } from "@migrate-relay/core";
-import { testDatabase } from "@migrate-relay/testkit";
+import { testCluster, testDatabase } from "@migrate-relay/testkit";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { memDir, publicTables, query, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
@@ -260,6 +260,54 @@ describe("apply: pending files", () => {
     await expect(applyDir(four, { url: dirty, allowDirty: true, baseline: "1" })).rejects.toThrow(
       /mutually exclusive/,
     );
+  });
+
+  it("counts the tables Atlas inspects: not an extension's, nor ones the user cannot see", async () => {
+    const url = withSsl(await testDatabase());
+    // PostGIS-style: a table in public that belongs to an extension (Atlas's inspection skips it).
+    await query(
+      url,
+      "CREATE TABLE spatial_ref_sys (srid int); ALTER EXTENSION plpgsql ADD TABLE spatial_ref_sys",
+    );
+    const ext = await applyDir(four, { url });
+    expect(ext.error).toBeUndefined();
+    expect(ext.applied).toHaveLength(4);
+
+    // Atlas reads information_schema.tables: only tables the user owns or holds a privilege on.
+    const cluster = testCluster();
+    const database = await cluster.createDatabase();
+    await query(withSsl(database), "CREATE TABLE hidden (id int)"); // owned by postgres, no grants
+    const asOwner = new URL(
+      await cluster.createRole(`apply_clean_${process.pid}`, "Clean-5512", { database }),
+    );
+    asOwner.searchParams.set("sslmode", "disable");
+    const hidden = await applyDir(four, { url: asOwner.toString() });
+    expect(hidden.error).toBeUndefined();
+    expect(hidden.applied).toHaveLength(4);
+  });
+
+  it("starts a clean database at the last checkpoint file and never runs a checkpoint on one with history", async () => {
+    const url = withSsl(await testDatabase());
+    const v1 = {
+      "1_a.sql": "CREATE TABLE a (id int);",
+      "2_b.sql": "CREATE TABLE b (id int);",
+      "3_ck.sql": "-- atlas:checkpoint\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\n",
+      "4_c.sql": "CREATE TABLE c (id int);",
+    };
+    const first = await applyDir(memDir(v1), { url });
+    expect(first.error).toBeUndefined();
+    expect(first.applied.map((f) => f.name)).toEqual(["3_ck.sql", "4_c.sql"]);
+    // A later checkpoint (already covered by the history) is skipped; only the new file runs.
+    const v2 = {
+      ...v1,
+      "5_ck.sql":
+        "-- atlas:checkpoint\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE c (id int);\n",
+      "6_d.sql": "CREATE TABLE d (id int);",
+    };
+    const second = await applyDir(memDir(v2), { url });
+    expect(second.error).toBeUndefined();
+    expect(second.applied.map((f) => f.name)).toEqual(["6_d.sql"]);
+    expect((await revisionRows(url)).map((r) => r.version)).toEqual(["3", "4", "6"]);
   });
 
   it("applies exec-order linear / linear-skip / non-linear to a file added out of order", async () => {

@@ -71,6 +71,38 @@ describe("planPending", () => {
     expect(names(plan({ revisions, execOrder: "non-linear" }).run)).toEqual(["2_b.sql", "4_d.sql"]);
   });
 
+  it("honours checkpoint files as Atlas does (first run starts at the last one; later runs skip them)", () => {
+    const ck = memDir({
+      "1_a.sql": "CREATE TABLE a (id int);",
+      "2_b.sql": "CREATE TABLE b (id int);",
+      "3_ck.sql": "-- atlas:checkpoint v1\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);",
+      "4_d.sql": "CREATE TABLE d (id int);",
+      "5_ck.sql":
+        "-- atlas:checkpoint\n\nCREATE TABLE a (id int);\nCREATE TABLE b (id int);\nCREATE TABLE d (id int);",
+      "6_f.sql": "CREATE TABLE f (id int);",
+    });
+    const p = (input: Partial<PlanInput>) =>
+      planPending({ files: ck.files, revisions: [], notClean: null, ...input });
+    // A clean first run: from the last checkpoint (included).
+    expect(names(p({}).run)).toEqual(["5_ck.sql", "6_f.sql"]);
+    // A baseline counts among the non-checkpoint files only.
+    expect(names(p({ notClean: "x", baseline: "2" }).run)).toEqual(["4_d.sql", "6_f.sql"]);
+    // With history, checkpoint files are never pending (nor out of order).
+    expect(names(p({ revisions: [rev("1"), rev("2")] }).run)).toEqual(["4_d.sql", "6_f.sql"]);
+    expect(names(p({ revisions: [rev("5"), rev("6")] }).run)).toEqual([]);
+    // A checkpoint stopped part-way resumes, followed by everything after it.
+    expect(names(p({ revisions: [rev("5", 1, 3)] }).run)).toEqual(["5_ck.sql", "6_f.sql"]);
+    // Only a header directive (followed by a blank line) makes a checkpoint.
+    const notCk = memDir({
+      "1_a.sql": "-- atlas:checkpoint\nCREATE TABLE a (id int);",
+      "2_b.sql": "SELECT 1;",
+    });
+    expect(names(planPending({ files: notCk.files, revisions: [], notClean: null }).run)).toEqual([
+      "1_a.sql",
+      "2_b.sql",
+    ]);
+  });
+
   it("cuts the run with amount and to-version", () => {
     expect(names(plan({ amount: 2 }).run)).toEqual(["1_a.sql", "2_b.sql"]);
     expect(names(plan({ amount: 2 }).pending)).toHaveLength(4);

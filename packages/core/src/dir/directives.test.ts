@@ -12,6 +12,8 @@ describe("txmode (from the header block, which needs a blank line after it)", ()
     ["#atlas:txmode none\n\nSELECT 1;", "none"],
     ["-- first line\n-- atlas:txmode none\n\nSELECT 1;", "none"],
     ["-- atlas:txmode none\nSELECT 1;", undefined],
+    // The separating line may hold spaces or tabs (Atlas trims them before looking for the newline).
+    ["-- atlas:txmode none\n \t \nCREATE INDEX CONCURRENTLY i ON t (c);", "none"],
     ["-- atlas:txmode none", undefined],
     ["SELECT 1;\n-- atlas:txmode none\n\n", undefined],
     ["\n-- atlas:txmode none\n\nSELECT 1;", undefined],

@@ -69,7 +69,8 @@ export function headerComments(content: string): string[] {
     comments.push(rest.slice(0, nl).trim());
     rest = rest.slice(nl + 1);
   }
-  return rest.startsWith("\n") ? comments : [];
+  // As Atlas: the separating line may hold spaces or tabs.
+  return rest.replace(/^[ \t]*/, "").startsWith("\n") ? comments : [];
 }
 
 /** Reads a file's directives; throws RelayError("migration") for a txmode Atlas would refuse. */
