@@ -7371,7 +7371,7 @@ const mismatch = (line, file, reason) => new src_errors/* RelayError */.cx("inte
  * Throws RelayError("integrity", "L<n>: <file> was added|edited|removed" / missing atlas.sum).
  * The line is where the first difference sits in atlas.sum (L1 is the total; file i is on L(i+2)).
  */
-function sum_validateDir(dir) {
+function validateDir(dir) {
     if (dir.sum === null) {
         if (dir.files.length === 0)
             return;
@@ -7647,7 +7647,7 @@ const CLIENT_PARAMS = new Set([
     "search_path",
 ]);
 /** Parses `postgres://user:pass@host:port/db?search_path=s&sslmode=disable`. Throws a config error. */
-function connection_parsePostgresUrl(raw) {
+function parsePostgresUrl(raw) {
     const display = redactUrl(raw);
     let url;
     try {
@@ -7726,7 +7726,7 @@ function connection_parsePostgresUrl(raw) {
 // libpq's `options` splits on spaces; a backslash keeps one.
 const escapeOption = (value) => value.replace(/\\/g, "\\\\").replace(/ /g, "\\ ");
 /** Removes every secret from a message (belt and braces: server messages do not echo passwords). */
-function connection_scrub(message, secrets) {
+function scrub(message, secrets) {
     let out = message;
     for (const s of secrets)
         if (s.length >= 3)
@@ -7737,7 +7737,7 @@ function connection_scrub(message, secrets) {
  * Opens a connection. sslmode follows libpq: prefer (the default) tries TLS then plain, allow the
  * reverse, require/verify-* insist on TLS. Errors become RelayErrors naming the redacted URL.
  */
-async function connection_connect(target, extra = {}) {
+async function connect(target, extra = {}) {
     const attempts = target.sslMode === "disable"
         ? [false]
         : target.sslMode === "allow"
@@ -7776,7 +7776,7 @@ function isTransportError(err) {
 /** Maps a pg/socket error during connect to a RelayError with an actionable, secret-free message. */
 function connectionError(err, target) {
     const e = err;
-    const raw = connection_scrub(e?.message ?? String(err), target.secrets);
+    const raw = scrub(e?.message ?? String(err), target.secrets);
     const where = target.display;
     const user = target.config.user ?? "(default user)";
     const wrap = (kind, message) => new src_errors/* RelayError */.cx(kind, message, { cause: err });
@@ -7809,7 +7809,7 @@ function connectionError(err, target) {
     return wrap("unreachable", `cannot connect to ${where}: ${raw}`);
 }
 /** Ends a client without throwing (the connection may already be gone). */
-async function connection_closeQuietly(client) {
+async function closeQuietly(client) {
     if (!client)
         return;
     await Promise.race([client.end().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
@@ -8353,7 +8353,7 @@ function statementHashes(statements) {
     });
 }
 /** The `h1:` hash atlas.sum lists for a file (without the prefix); "" when it has no line (sum ignore). */
-function hashes_sumHashes(sum) {
+function sumHashes(sum) {
     const out = new Map();
     if (!sum)
         return out;
@@ -8380,7 +8380,7 @@ const REVISION_TYPE = { baseline: 1, execute: 2, resolved: 4 };
 
 const TX_CONTROL = /^\s*(BEGIN|START\s+TRANSACTION|COMMIT|END|ROLLBACK|ABORT|PREPARE\s+TRANSACTION)\b/i;
 /** Directives, tx mode (with Atlas's conflict rule) and statements of each file, before anything runs. */
-function execute_prepareFiles(files, globalMode, sums) {
+function prepareFiles(files, globalMode, sums) {
     return files.map((file) => {
         const directives = fileDirectives(file.content, file.name);
         let mode = globalMode;
@@ -8430,7 +8430,7 @@ const PIPELINE_DEPTH = 32;
  * file queued behind it fails at its own BEGIN with 25P02 and changes nothing. Files that end the
  * transaction themselves, and none-mode files, wait for everything before them.
  */
-async function execute_runFiles(files, ctx) {
+async function runFiles(files, ctx) {
     const applied = [];
     const all = files.length > 0 && files.every((f) => f.mode === "all");
     const inFlight = [];
@@ -8462,7 +8462,7 @@ async function execute_runFiles(files, ctx) {
             const lost = ctx.lock?.lost();
             if (lost) {
                 await drain();
-                failed ??= new src_errors/* RelayError */.cx("unreachable", `lost the apply lock (its connection failed: ${connection_scrub(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`);
+                failed ??= new src_errors/* RelayError */.cx("unreachable", `lost the apply lock (its connection failed: ${scrub(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`);
             }
             if (failed)
                 break;
@@ -8499,7 +8499,7 @@ async function execute_runFiles(files, ctx) {
 function asRelayError(err, ctx) {
     if (err instanceof src_errors/* RelayError */.cx)
         return err;
-    const message = connection_scrub((0,src_errors/* messageOf */.bD)(err), ctx.secrets);
+    const message = scrub((0,src_errors/* messageOf */.bD)(err), ctx.secrets);
     if (isConnectionError(err))
         return new src_errors/* RelayError */.cx("unreachable", `connection lost: ${message}`, { cause: err });
     return new src_errors/* RelayError */.cx("migration", message, { cause: err });
@@ -8560,13 +8560,13 @@ function statementError(pf, index, err, secrets, offset = 0) {
     const at = local >= 0 && local <= chars.length ? stmt.line + countLines(chars.slice(0, local).join("")) : undefined;
     return {
         stmt: stmt.text,
-        text: connection_scrub(e?.message ?? String(err), secrets),
+        text: scrub(e?.message ?? String(err), secrets),
         index: index + 1,
         line: stmt.line,
         ...(at !== undefined && at !== stmt.line ? { at } : {}),
         ...(e?.code ? { code: e.code } : {}),
-        ...(e?.detail ? { detail: connection_scrub(e.detail, secrets) } : {}),
-        ...(e?.hint ? { hint: connection_scrub(e.hint, secrets) } : {}),
+        ...(e?.detail ? { detail: scrub(e.detail, secrets) } : {}),
+        ...(e?.hint ? { hint: scrub(e.hint, secrets) } : {}),
     };
 }
 const countLines = (text) => text.split("\n").length - 1;
@@ -8645,7 +8645,7 @@ async function runInTx(pf, ctx, existing, skip) {
         return { executed, failed, error: failure(pf, failed, rolledBack, lost) };
     }
     const step = owner ?? "the file";
-    const message = `${pf.file.name}: ${step} failed: ${connection_scrub((0,src_errors/* messageOf */.bD)(error), ctx.secrets)}; ${rolledBack}`;
+    const message = `${pf.file.name}: ${step} failed: ${scrub((0,src_errors/* messageOf */.bD)(error), ctx.secrets)}; ${rolledBack}`;
     return {
         executed: 0,
         error: new src_errors/* RelayError */.cx(lost ? "unreachable" : "migration", message, { cause: error }),
@@ -8930,7 +8930,7 @@ function checkApplyOptions(options) {
         throw new src_errors/* RelayError */.cx("input", `lock-timeout must be a duration >= 0, got ${options.lockTimeoutMs} ms`);
     }
     checkPlanOptions(options);
-    return connection_parsePostgresUrl(options.url);
+    return parsePostgresUrl(options.url);
 }
 /**
  * Applies `dir` to the database at `options.url`. Bad options throw (config/input); everything that
@@ -8955,12 +8955,12 @@ async function applyDir(dir, options) {
     let lockClient;
     let lock;
     try {
-        sum_validateDir(dir); // a broken directory is refused before any connection
+        validateDir(dir); // a broken directory is refused before any connection
         const dryRun = options.dryRun === true;
         // Two connections at once: statements on one, the advisory lock on its own.
         const [w, l] = await Promise.allSettled([
-            connection_connect(target, { pipeline: true }),
-            dryRun ? Promise.resolve(undefined) : connection_connect(target),
+            connect(target, { pipeline: true }),
+            dryRun ? Promise.resolve(undefined) : connect(target),
         ]);
         if (w.status === "fulfilled")
             work = w.value;
@@ -8985,7 +8985,7 @@ async function applyDir(dir, options) {
         result.current = revisions[revisions.length - 1]?.version ?? plan.baseline?.version ?? "";
         result.pending = plan.run.map((f) => f.name);
         result.target = plan.run[plan.run.length - 1]?.version ?? result.current;
-        const prepared = execute_prepareFiles(plan.run, options.txMode ?? "file", hashes_sumHashes(dir.sum));
+        const prepared = prepareFiles(plan.run, options.txMode ?? "file", sumHashes(dir.sum));
         if (dryRun)
             return result;
         if (plan.baseline) {
@@ -9002,7 +9002,7 @@ async function applyDir(dir, options) {
                 clock: { executedAt: new Date(), executionTimeNs: 0n },
             }));
         }
-        const outcome = await execute_runFiles(prepared, {
+        const outcome = await runFiles(prepared, {
             client,
             schema,
             revisions: new Map(revisions.map((r) => [r.version, r])),
@@ -9015,11 +9015,11 @@ async function applyDir(dir, options) {
             result.error = { kind: outcome.error.kind, message: outcome.error.message };
     }
     catch (err) {
-        result.error = { kind: kindOf(err), message: connection_scrub((0,src_errors/* messageOf */.bD)(err), target.secrets) };
+        result.error = { kind: kindOf(err), message: scrub((0,src_errors/* messageOf */.bD)(err), target.secrets) };
     }
     finally {
         await lock?.release();
-        await Promise.all([connection_closeQuietly(lockClient), connection_closeQuietly(work)]);
+        await Promise.all([closeQuietly(lockClient), closeQuietly(work)]);
         result.ms = Math.round(performance.now() - started);
     }
     return result;
@@ -9063,7 +9063,7 @@ async function replayDir(devUrl, dir) {
     const dev = parsePostgresUrl(devUrl);
     validateDir(dir);
     const prepared = prepareFiles(dir.files, "file", sumHashes(dir.sum));
-    const database = `migrate_relay_replay_${randomBytes(6).toString("hex")}`;
+    const database = `migrate_relay_replay_${(0,external_node_crypto_.randomBytes)(6).toString("hex")}`;
     const admin = await connect(dev);
     let scratch;
     let created = false;
@@ -9074,8 +9074,8 @@ async function replayDir(devUrl, dir) {
         }
         catch (err) {
             const code = err.code;
-            const why = scrub(messageOf(err), dev.secrets);
-            throw new RelayError(code === "42501" ? "config" : "migration", `cannot create a scratch database on the dev server ${dev.display}: ${why}` +
+            const why = scrub((0,src_errors/* messageOf */.bD)(err), dev.secrets);
+            throw new src_errors/* RelayError */.cx(code === "42501" ? "config" : "migration", `cannot create a scratch database on the dev server ${dev.display}: ${why}` +
                 (code === "42501"
                     ? "; the dev URL's user needs CREATEDB (a disposable server, e.g. a CI service container)"
                     : ""));
@@ -9087,7 +9087,7 @@ async function replayDir(devUrl, dir) {
             await scratch.query(`CREATE SCHEMA IF NOT EXISTS "${dev.schema.replace(/"/g, '""')}"`);
         const outcome = await runFiles(prepared, { client: scratch, revisions: new Map(), secrets: dev.secrets });
         if (outcome.error) {
-            throw new RelayError(outcome.error.kind, `replaying the directory on the dev database failed: ${outcome.error.message}`, {
+            throw new src_errors/* RelayError */.cx(outcome.error.kind, `replaying the directory on the dev database failed: ${outcome.error.message}`, {
                 cause: outcome.error,
             });
         }
@@ -9115,7 +9115,7 @@ async function replayDir(devUrl, dir) {
 async function dirStatus(dir, options) {
     if (!options.url)
         throw (0,src_errors/* configError */.Fj)("no database URL: pass --url or set `url` in the env block");
-    const target = connection_parsePostgresUrl(options.url);
+    const target = parsePostgresUrl(options.url);
     const schema = revisionsSchemaFor(options.revisionsSchema, target.schema);
     const result = {
         url: target.display,
@@ -9130,7 +9130,7 @@ async function dirStatus(dir, options) {
     };
     let client;
     try {
-        client = await connection_connect(target);
+        client = await connect(target);
         const { tableExists } = await tableState(client, schema);
         const revisions = await readRevisions(client, schema, tableExists);
         const last = revisions[revisions.length - 1];
@@ -9158,10 +9158,10 @@ async function dirStatus(dir, options) {
     }
     catch (err) {
         const kind = err instanceof src_errors/* RelayError */.cx ? err.kind : "unreachable";
-        result.error = { kind, message: connection_scrub((0,src_errors/* messageOf */.bD)(err), target.secrets) };
+        result.error = { kind, message: scrub((0,src_errors/* messageOf */.bD)(err), target.secrets) };
     }
     finally {
-        await connection_closeQuietly(client);
+        await closeQuietly(client);
     }
     return result;
 }
@@ -12035,7 +12035,7 @@ function buildState(dir, options) {
     const last = dir.files.at(-1);
     if (!last)
         throw (0,src_errors/* inputError */.Xu)("nothing to push: the migration directory has no .sql files");
-    sum_validateDir(dir);
+    validateDir(dir);
     const archive = archiveDir(dir);
     return {
         repo,
@@ -12162,7 +12162,7 @@ function verify(fetched, maxBytes) {
         throw new src_errors/* RelayError */.cx("integrity", `archive cannot be read: ${(0,src_errors/* messageOf */.bD)(err)}`);
     }
     try {
-        sum_validateDir(dir);
+        validateDir(dir);
     }
     catch (err) {
         throw new src_errors/* RelayError */.cx("integrity", `atlas.sum does not validate: ${(0,src_errors/* messageOf */.bD)(err)}`);
@@ -13699,7 +13699,7 @@ const hashCommand = {
             const dir = await readDir(url, io.cwd);
             if (check) {
                 try {
-                    sum_validateDir(dir);
+                    validateDir(dir);
                 }
                 catch (err) {
                     if (!(0,src_errors/* isRelayError */.as)(err, "integrity"))
@@ -13749,6 +13749,11 @@ const pushCommand = {
             description: "the migration directory to publish [default file://migrations]",
         },
         ...REPO_FLAGS,
+        {
+            name: "dev-url",
+            type: "string",
+            description: "a dev database: every file runs on a scratch database beside it before anything is published [default: the env's dev]",
+        },
         { name: "tag", type: "string", description: "the tag to publish", default: "latest" },
         { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
         { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
@@ -13774,6 +13779,14 @@ const pushCommand = {
         if (!Number.isInteger(retries) || retries < 0)
             throw (0,src_errors/* inputError */.Xu)("--retries must be a whole number >= 0");
         const dir = await readDir(source, io.cwd);
+        // Publish only a directory that applies: a failed replay stops here, before any target is written.
+        const devUrl = args_str(flags, "dev-url") ?? env?.dev;
+        if (devUrl) {
+            const replay = await replayDir(devUrl, dir);
+            if (!json) {
+                io.out(`Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${push_common_seconds(replay.ms)}`);
+            }
+        }
         const result = await push(dir, repo.replicas, {
             repo: repo.slug,
             tag: args_str(flags, "tag") ?? "latest",

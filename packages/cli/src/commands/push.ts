@@ -1,4 +1,4 @@
-import { inputError, push, readDir, type TargetResult, toAtlasJson } from "@migrate-relay/core";
+import { inputError, push, readDir, replayDir, type TargetResult, toAtlasJson } from "@migrate-relay/core";
 import { bool, str } from "../args";
 import type { Command } from "../command";
 import {
@@ -34,6 +34,12 @@ export const pushCommand: Command = {
       description: "the migration directory to publish [default file://migrations]",
     },
     ...REPO_FLAGS,
+    {
+      name: "dev-url",
+      type: "string",
+      description:
+        "a dev database: every file runs on a scratch database beside it before anything is published [default: the env's dev]",
+    },
     { name: "tag", type: "string", description: "the tag to publish", default: "latest" },
     { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
     { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
@@ -57,6 +63,16 @@ export const pushCommand: Command = {
     const retries = Number(str(flags, "retries") ?? "2");
     if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
     const dir = await readDir(source, io.cwd);
+    // Publish only a directory that applies: a failed replay stops here, before any target is written.
+    const devUrl = str(flags, "dev-url") ?? env?.dev;
+    if (devUrl) {
+      const replay = await replayDir(devUrl, dir);
+      if (!json) {
+        io.out(
+          `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${seconds(replay.ms)}`,
+        );
+      }
+    }
     const result = await push(dir, repo.replicas, {
       repo: repo.slug,
       tag: str(flags, "tag") ?? "latest",
