@@ -1,8 +1,133 @@
-// Placeholder: the push action's glue (inputs, outputs, job summary, grant cache) is not built yet.
-// It says so and fails rather than let a workflow believe it pushed anything; the CLI works today.
+// The push action: inputs -> core push -> outputs, log lines, job summary; the grant cache around it.
+import * as core from "@actions/core";
+import {
+  errorSummary,
+  type GrantStore,
+  inputError,
+  layerRepoConfig,
+  openRepo,
+  push,
+  pushOutputs,
+  pushStatusText,
+  pushSummary,
+  pushTargetLine,
+  type ReplayResult,
+  readDir,
+  redactUrl,
+  replayDir,
+} from "@migrate-relay/core";
+import {
+  boolInput,
+  checkRepoNamed,
+  durationInput,
+  envsFromInputs,
+  fail,
+  grantDir,
+  grantStore,
+  input,
+  listInput,
+  recordGrantChange,
+  restoreGrantCache,
+  Secrets,
+  seconds,
+  workingDirectory,
+  writeSummary,
+} from "../common/github";
+
 export async function main(): Promise<void> {
-  console.log(
-    "::error::migrate-relay's push action is not built yet; run the migrate-relay CLI (`node dist/cli.js push`) in a step instead.",
-  );
-  process.exitCode = 1;
+  const secrets = Secrets.fromProcess();
+  let grantChanged = false;
+  let grants: GrantStore | undefined;
+  try {
+    secrets.add(input("cloud-token"));
+    const backups = listInput("backups");
+    secrets.addUrls(input("dev-url"), input("repo-url"), ...backups);
+    const cwd = workingDirectory();
+    const started = performance.now();
+
+    const envs = await envsFromInputs(cwd);
+    const env = envs?.[0];
+    secrets.addEnv(env);
+    if (env) core.info(`Loaded env "${env.name}" from ${input("config") || "file://atlas.hcl"}`);
+    const source = input("dir") || env?.migration.dir || "file://migrations";
+    if (/^atlas:\/\//i.test(source)) {
+      throw inputError(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
+    }
+    const config = layerRepoConfig(env, {
+      name: input("dir-name"),
+      extraBackups: backups,
+      url: input("repo-url"),
+      cloudUrl: input("cloud-url"),
+      cloudToken: input("cloud-token"),
+      fallbackToken: process.env.ATLAS_TOKEN,
+      cwd,
+      connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    });
+    secrets.add(config.cloudToken);
+    checkRepoNamed(config);
+    const repo = openRepo(config);
+    const timeoutMs = durationInput("timeout") ?? 60_000;
+    const tag = input("tag") || process.env.GITHUB_SHA || "latest";
+    const latest = boolInput("latest", true);
+    const force = boolInput("force", false);
+
+    // The registry (and so the grant) is in play only when the primary is atlas:// with a token.
+    const token = repo.replicas[0]?.kind === "cloud" ? config.cloudToken : undefined;
+    const dir = grantDir();
+    if (token) await restoreGrantCache(token, dir);
+    grants = grantStore(dir);
+
+    const read = performance.now();
+    const migrations = await readDir(source, cwd);
+    core.info(
+      `Read ${redactUrl(source)}: ${migrations.files.length} files, last version ${migrations.files.at(-1)?.version ?? "(none)"} (${seconds(performance.now() - read)})`,
+    );
+
+    let replay: ReplayResult | undefined;
+    const devUrl = input("dev-url") || env?.dev;
+    if (devUrl) {
+      secrets.addUrls(devUrl);
+      replay = await replayDir(devUrl, migrations);
+      core.info(
+        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${seconds(replay.ms)}`,
+      );
+    }
+
+    core.info(
+      `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${seconds(timeoutMs)} each)`,
+    );
+    const result = await push(migrations, repo.replicas, {
+      repo: repo.slug,
+      tag,
+      latest,
+      force,
+      timeoutMs,
+      grants,
+      secrets: secrets.list,
+      source: {
+        ...(process.env.GITHUB_SHA ? { commit: process.env.GITHUB_SHA } : {}),
+        ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
+        ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}),
+      },
+      onTarget: (t) => (t.ok ? core.info(pushTargetLine(t)) : core.warning(pushTargetLine(t))),
+    });
+    grantChanged = result.grantChanged || grants.changed;
+
+    for (const [name, value] of Object.entries(pushOutputs(result, { secrets: secrets.list }))) {
+      core.setOutput(name, value);
+    }
+    await writeSummary(pushSummary(result, { ...(replay ? { replay } : {}), secrets: secrets.list }));
+    const status = pushStatusText(result);
+    if (!result.ok) {
+      fail(new Error(status), secrets);
+      return;
+    }
+    core.info(`${status} in ${seconds(performance.now() - started)}`);
+  } catch (err) {
+    const message = fail(err, secrets);
+    await writeSummary(errorSummary("migrate-relay push", message, secrets.list));
+  } finally {
+    // Whatever happened, post must know whether a grant file was written or deleted.
+    recordGrantChange(grantChanged || (grants?.changed ?? false));
+  }
 }

@@ -1,2 +1,6 @@
-// Placeholder: will save the license grant cache once the action is built.
-export async function post(): Promise<void> {}
+// The push action's post step: saves the license-grant directory when main changed it.
+import { saveGrantCache } from "../common/github";
+
+export async function post(): Promise<void> {
+  await saveGrantCache();
+}

@@ -1,18 +1,4 @@
-import { inputError } from "@migrate-relay/core";
+import { parseDuration as parse } from "@migrate-relay/core";
 
 /** Go-style durations as Atlas takes them ("10s", "1m30s", "500ms"); a bare number is seconds. */
-export function parseDuration(text: string, flag: string): number {
-  const t = text.trim();
-  if (t === "") throw inputError(`--${flag} is empty; use e.g. 10s, 1m30s or 500ms`);
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  let rest = t;
-  while (rest) {
-    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
-    if (!m) throw inputError(`--${flag} "${text}" is not a duration; use e.g. 10s, 1m30s or 500ms`);
-    total += Number(m[1]) * unit[m[2]!]!;
-    rest = rest.slice(m[0].length);
-  }
-  return total;
-}
+export const parseDuration = (text: string, flag: string): number => parse(text, `--${flag}`);

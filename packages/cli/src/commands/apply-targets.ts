@@ -1,6 +1,6 @@
 // Shared by apply and status: which database(s) and directory a command line selects.
 // Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
-import { inputError, type MigrationDir, type ResolvedEnv } from "@migrate-relay/core";
+import { type ApplyTarget, applyTargetsOf, type MigrationDir } from "@migrate-relay/core";
 import { type FlagSpec, type ParsedFlags, str } from "../args";
 import type { Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
@@ -26,30 +26,13 @@ export const TARGET_FLAGS: FlagSpec[] = [
   { name: "format", type: "string", description: "output format: json prints the result objects" },
 ];
 
-export interface Target {
-  url: string;
-  dir: string;
-  /** The env instance this target came from (for_each key or env name), for log lines. */
-  label?: string;
-  env?: ResolvedEnv;
-}
+export type Target = ApplyTarget;
 
 /** One target per env instance (for_each), or the single one --url/--dir name. */
 export async function selectTargets(flags: ParsedFlags, io: Io): Promise<Target[]> {
-  const url = str(flags, "url");
-  const dir = str(flags, "dir");
-  if (!hasEnvFlag(flags)) {
-    if (!url)
-      throw inputError("no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)");
-    return [{ url, dir: dir ?? "file://migrations" }];
-  }
-  const envs = await loadEnvsFromFlags(flags, io);
-  return envs.map((env) => {
-    const target = url ?? env.url;
-    const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
-    if (!target) throw inputError(`env "${label}" has no url: set url in atlas.hcl or pass --url`);
-    return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
-  });
+  const explicit = { url: str(flags, "url"), dir: str(flags, "dir") };
+  if (!hasEnvFlag(flags)) return applyTargetsOf(undefined, explicit);
+  return applyTargetsOf(await loadEnvsFromFlags(flags, io), explicit);
 }
 
 export interface LoadedDir {

@@ -3,17 +3,15 @@ import {
   type ApplyOptions,
   type ApplyResult,
   applyDir,
-  type ExecOrder,
+  applyOptionsOf,
   inputError,
   isRelayError,
   messageOf,
   PullError,
   redactUrl,
-  type TxMode,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
-import { parseDuration } from "../duration";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
 import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
 
@@ -37,25 +35,21 @@ function summaryLine(r: ApplyResult): string {
 }
 
 function optionsOf(flags: ParsedFlags, target: Target): ApplyOptions {
-  const m = target.env?.migration;
-  const amountText = str(flags, "amount");
-  const amount = amountText === undefined ? undefined : Number(amountText);
-  if (amountText !== undefined && !(Number.isInteger(amount) && (amount as number) >= 1)) {
-    throw inputError(`--amount "${amountText}" must be a whole number >= 1`);
-  }
-  const lockTimeout = str(flags, "lock-timeout") ?? m?.lockTimeout;
-  return {
-    url: target.url,
-    txMode: (str(flags, "tx-mode") ?? "file") as TxMode,
-    execOrder: (str(flags, "exec-order") ?? m?.execOrder ?? "linear") as ExecOrder,
-    baseline: str(flags, "baseline") ?? m?.baseline,
-    allowDirty: bool(flags, "allow-dirty"),
-    amount,
-    toVersion: str(flags, "to-version"),
-    dryRun: bool(flags, "dry-run"),
-    revisionsSchema: str(flags, "revisions-schema") ?? m?.revisionsSchema,
-    lockTimeoutMs: lockTimeout === undefined ? undefined : parseDuration(lockTimeout, "lock-timeout"),
-  };
+  return applyOptionsOf(
+    target.url,
+    {
+      txMode: str(flags, "tx-mode"),
+      execOrder: str(flags, "exec-order"),
+      baseline: str(flags, "baseline"),
+      allowDirty: bool(flags, "allow-dirty"),
+      amount: str(flags, "amount"),
+      toVersion: str(flags, "to-version"),
+      dryRun: bool(flags, "dry-run"),
+      revisionsSchema: str(flags, "revisions-schema"),
+      lockTimeout: str(flags, "lock-timeout"),
+    },
+    target.env,
+  );
 }
 
 export const applyCommand: Command = {

@@ -3,11 +3,10 @@ import {
   defaultGrantDir,
   GrantStore,
   inputError,
+  layerRepoConfig,
   openRepo,
   type Repo,
-  type RepoConfig,
   type ResolvedEnv,
-  repoConfigOf,
 } from "@migrate-relay/core";
 import { type FlagSpec, list, type ParsedFlags, str } from "../args";
 import type { Io } from "../command";
@@ -49,24 +48,19 @@ export async function envFromFlags(flags: ParsedFlags, io: Io): Promise<Resolved
 
 /** Where the repository lives: explicit flags first, then atlas.hcl, then $ATLAS_TOKEN. */
 export function repoFromFlags(flags: ParsedFlags, io: Io, env: ResolvedEnv | undefined, dir?: string): Repo {
-  const base: RepoConfig = env ? repoConfigOf(env) : { backups: [] };
-  const backups = list(flags, "backup");
-  const name = str(flags, "dir-name") ?? base.name;
-  const url = str(flags, "repo-url") ?? base.url;
-  const cloudUrl = str(flags, "cloud-url") ?? base.cloudUrl;
-  const cloudToken = str(flags, "cloud-token") ?? base.cloudToken ?? io.env.ATLAS_TOKEN;
-  const { dir: _source, ...rest } = base;
-  return openRepo({
-    ...rest,
-    ...(dir ? { dir } : {}),
-    ...(name ? { name } : {}),
-    backups: backups.length ? backups : base.backups,
-    ...(url ? { url } : {}),
-    ...(cloudUrl ? { cloudUrl } : {}),
-    ...(cloudToken ? { cloudToken } : {}),
-    cwd: io.cwd,
-    connectTimeoutMs: durationFlag(flags, "connect-timeout") ?? 3_000,
-  });
+  return openRepo(
+    layerRepoConfig(env, {
+      ...(dir ? { dir } : {}),
+      name: str(flags, "dir-name"),
+      backups: list(flags, "backup"),
+      url: str(flags, "repo-url"),
+      cloudUrl: str(flags, "cloud-url"),
+      cloudToken: str(flags, "cloud-token"),
+      fallbackToken: io.env.ATLAS_TOKEN,
+      cwd: io.cwd,
+      connectTimeoutMs: durationFlag(flags, "connect-timeout") ?? 3_000,
+    }),
+  );
 }
 
 export function grantsFromFlags(flags: ParsedFlags, io: Io): GrantStore {

@@ -1,6 +1,14 @@
 export { applyDir, checkApplyOptions, DEFAULT_LOCK_TIMEOUT_MS } from "./apply";
 export type { PostgresTarget, SslMode } from "./connection";
 export { parsePostgresUrl } from "./connection";
+export {
+  type ApplyInputs,
+  type ApplyTarget,
+  applyOptionsOf,
+  applyTargetsOf,
+  flagName,
+  type SettingName,
+} from "./inputs";
 export { APPLY_LOCK_KEY, APPLY_LOCK_NAME } from "./lock";
 export type { Plan, PlanInput } from "./plan";
 export { planPending } from "./plan";

@@ -1,5 +1,13 @@
+export { type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
 export * from "./pull";
 export * from "./push";
-export { openRepo, type Repo, type RepoConfig, repoConfigOf } from "./repo";
+export {
+  layerRepoConfig,
+  openRepo,
+  type Repo,
+  type RepoConfig,
+  type RepoOverrides,
+  repoConfigOf,
+} from "./repo";
 export { buildState, type StateOptions, sha256Digest } from "./state";
-export { isEligible, scrub } from "./target";
+export { envSecrets, isEligible, scrub } from "./target";

@@ -80,3 +80,47 @@ export function repoConfigOf(env: ResolvedEnv): RepoConfig {
     ...(env.cloud.token ? { cloudToken: env.cloud.token } : {}),
   };
 }
+
+/** Explicit settings (CLI flags, action inputs) to lay over an env's repository settings. */
+export interface RepoOverrides {
+  /** `migration.dir` to name the registry repo by (`atlas://app?tag=x`); replaces the env's. */
+  dir?: string;
+  name?: string;
+  /** Replace the env's backups (when non-empty). */
+  backups?: string[];
+  /** Added after the backups (the env's, or `backups` when given). */
+  extraBackups?: string[];
+  url?: string;
+  cloudUrl?: string;
+  cloudToken?: string;
+  /** Used when neither the overrides nor the env name a token (e.g. $ATLAS_TOKEN). */
+  fallbackToken?: string;
+  cwd?: string;
+  connectTimeoutMs?: number;
+}
+
+/**
+ * Explicit value > the env's attribute > default, for every repository setting. Empty strings count as
+ * "not given", as an unset action input reads "".
+ */
+export function layerRepoConfig(env: ResolvedEnv | undefined, over: RepoOverrides): RepoConfig {
+  const base: RepoConfig = env ? repoConfigOf(env) : { backups: [] };
+  const pick = (a: string | undefined, b: string | undefined) => (a ? a : b || undefined);
+  const { dir: _source, ...rest } = base;
+  const name = pick(over.name, base.name);
+  const url = pick(over.url, base.url);
+  const cloudUrl = pick(over.cloudUrl, base.cloudUrl);
+  const cloudToken = pick(pick(over.cloudToken, base.cloudToken), over.fallbackToken);
+  const backups = over.backups?.length ? over.backups : base.backups;
+  return {
+    ...rest,
+    ...(over.dir ? { dir: over.dir } : {}),
+    ...(name ? { name } : {}),
+    backups: [...backups, ...(over.extraBackups ?? []).filter((b) => !backups.includes(b))],
+    ...(url ? { url } : {}),
+    ...(cloudUrl ? { cloudUrl } : {}),
+    ...(cloudToken ? { cloudToken } : {}),
+    ...(over.cwd ? { cwd: over.cwd } : {}),
+    ...(over.connectTimeoutMs ? { connectTimeoutMs: over.connectTimeoutMs } : {}),
+  };
+}

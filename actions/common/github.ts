@@ -1,0 +1,239 @@
+// What the push and apply actions share: reading inputs (explicit input > atlas.hcl > default),
+// masking secrets, the license-grant cache (DESIGN §6) and failing with a message, not a stack.
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import * as cache from "@actions/cache";
+import * as core from "@actions/core";
+import {
+  defaultGrantDir,
+  envSecrets,
+  GrantStore,
+  inputError,
+  loadEnv,
+  messageOf,
+  parseDuration,
+  type RepoConfig,
+  type ResolvedEnv,
+  type SettingName,
+  secretsOfUrl,
+  tokenSha256,
+} from "@migrate-relay/core";
+
+export const inputName: SettingName = (name) => `input "${name}"`;
+
+/** An input as given, trimmed; "" when not given. */
+export const input = (name: string): string => core.getInput(name).trim();
+
+/** A boolean input; `fallback` when empty (the runner fills defaults, a bare `node main.js` does not). */
+export function boolInput(name: string, fallback: boolean): boolean {
+  if (input(name) === "") return fallback;
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    throw inputError(`${inputName(name)} must be true or false, got "${input(name)}"`);
+  }
+}
+
+/** A Go duration input ("10s", "1m30s"); undefined when empty. */
+export function durationInput(name: string): number | undefined {
+  const text = input(name);
+  if (text === "") return undefined;
+  const ms = parseDuration(text, inputName(name));
+  if (!(ms > 0)) throw inputError(`${inputName(name)} must be more than 0`);
+  return ms;
+}
+
+/** One URL a line (blank lines and `#` comments skipped). */
+export const listInput = (name: string): string[] =>
+  core
+    .getMultilineInput(name)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+
+/** The base of relative config and file:// paths. */
+export const workingDirectory = (): string => resolve(process.cwd(), input("working-directory") || ".");
+
+function varsInput(): Record<string, unknown> | undefined {
+  const text = input("vars");
+  if (text === "") return undefined;
+  let vars: unknown;
+  try {
+    vars = JSON.parse(text);
+  } catch (err) {
+    throw inputError(
+      `${inputName("vars")} is not JSON: ${messageOf(err)}; expected an object, e.g. {"tenant":"a"}`,
+    );
+  }
+  if (vars === null || typeof vars !== "object" || Array.isArray(vars)) {
+    throw inputError(`${inputName("vars")} must be a JSON object, e.g. {"tenant":"a"}`);
+  }
+  return vars as Record<string, unknown>;
+}
+
+/** The env instances `env` selects in `config` (one per for_each instance); undefined without `env`. */
+export async function envsFromInputs(cwd: string): Promise<ResolvedEnv[] | undefined> {
+  const env = input("env");
+  if (env === "") return undefined;
+  const vars = varsInput();
+  return loadEnv({
+    config: input("config") || "file://atlas.hcl",
+    env,
+    ...(vars ? { vars } : {}),
+    cwd,
+    getenv: (name) => process.env[name],
+  });
+}
+
+/** The repository must be named somewhere; say where, in the action's words. */
+export function checkRepoNamed(config: RepoConfig): void {
+  if (config.name || (config.dir && /^atlas:\/\//i.test(config.dir))) return;
+  throw inputError(
+    `no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`,
+  );
+}
+
+/** Masks every secret in the runner's log and returns them, for scrubbing results and summaries. */
+export class Secrets {
+  readonly list: string[] = [];
+
+  add(...values: (string | undefined)[]): void {
+    for (const value of values) {
+      if (!value || value.length < 4 || this.list.includes(value)) continue;
+      core.setSecret(value);
+      this.list.push(value);
+    }
+  }
+
+  addUrls(...urls: (string | undefined)[]): void {
+    for (const url of urls) if (url) this.add(...secretsOfUrl(url));
+  }
+
+  addEnv(env: ResolvedEnv | undefined): void {
+    if (!env) return;
+    this.add(env.cloud.token);
+    this.addUrls(env.url, env.dev, env.migration.dir, env.migration.repo.url, ...env.migration.repo.backup);
+  }
+
+  static fromProcess(): Secrets {
+    const secrets = new Secrets();
+    secrets.add(...envSecrets());
+    return secrets;
+  }
+}
+
+export const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
+
+// --- the license-grant cache ----------------------------------------------------------------------
+
+const STATE = { on: "grant-cache", dir: "grant-dir", key: "grant-key", changed: "grant-changed" } as const;
+
+/**
+ * The grant directory: $MIGRATE_RELAY_HOME/grants when set (a self-hosted runner that keeps it), else
+ * $RUNNER_TEMP/migrate-relay/grants (per job; the cache carries it between runs), else the default.
+ */
+export function grantDir(): string {
+  if (process.env.MIGRATE_RELAY_HOME) return defaultGrantDir(process.env);
+  if (process.env.RUNNER_TEMP) return join(process.env.RUNNER_TEMP, "migrate-relay", "grants");
+  return defaultGrantDir(process.env);
+}
+
+export function grantStore(dir: string): GrantStore {
+  const ttlMs = durationInput("grant-ttl");
+  return new GrantStore({ dir, ...(ttlMs ? { ttlMs } : {}) });
+}
+
+/** Set by restoreGrantCache: this step uses the grant cache (a registry token is in play). */
+let cacheInUse = false;
+
+const cacheKeyPrefix = (token: string) => `migrate-relay-grant-${process.platform}-${tokenSha256(token)}-`;
+
+/**
+ * main: restores the grant directory for this token (the newest entry of any earlier run) and
+ * records in the state what post needs. A cache service error is a warning, never a failure.
+ */
+export async function restoreGrantCache(token: string, dir: string): Promise<void> {
+  const prefix = cacheKeyPrefix(token);
+  const key = `${prefix}${process.env.GITHUB_RUN_ID ?? "0"}-${process.env.GITHUB_RUN_ATTEMPT ?? "1"}`;
+  cacheInUse = true;
+  core.saveState(STATE.on, "true");
+  core.saveState(STATE.dir, dir);
+  core.saveState(STATE.key, key);
+  const started = performance.now();
+  if (!cache.isFeatureAvailable()) {
+    core.warning(
+      "license grant cache: the GitHub cache service is not available here; the grant will not be kept for later runs",
+    );
+    return;
+  }
+  try {
+    const hit = await cache.restoreCache([dir], key, [prefix]);
+    core.info(
+      hit
+        ? `License grant cache restored (${hit}) in ${seconds(performance.now() - started)}`
+        : `License grant cache: none yet for this token (${seconds(performance.now() - started)})`,
+    );
+  } catch (err) {
+    core.warning(`license grant cache could not be restored: ${messageOf(err)}`);
+  }
+}
+
+/** main, at the end: whether post must save the grant directory (only when the cache is in use). */
+export function recordGrantChange(changed: boolean): void {
+  if (!cacheInUse) return;
+  core.saveState(STATE.changed, changed ? "true" : "false");
+}
+
+/** post: saves the grant directory when main changed it. A cache service error is a warning. */
+export async function saveGrantCache(): Promise<void> {
+  if (core.getState(STATE.on) !== "true") return;
+  const dir = core.getState(STATE.dir);
+  const key = core.getState(STATE.key);
+  if (core.getState(STATE.changed) !== "true" || !dir || !key) {
+    core.info("License grant unchanged: the cache is not saved again");
+    return;
+  }
+  const started = performance.now();
+  try {
+    // A revoked grant leaves the directory empty; the cache still needs something to archive, so
+    // that the empty state (not the revoked grant) is what the next run restores.
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    if ((await readdir(dir)).length === 0) await writeFile(join(dir, ".keep"), "");
+    if (!cache.isFeatureAvailable()) {
+      core.warning(
+        "license grant cache: the GitHub cache service is not available here; the grant is not kept",
+      );
+      return;
+    }
+    const id = await cache.saveCache([dir], key);
+    if (id === -1) core.info(`License grant cache was not saved (key ${key})`);
+    else core.info(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
+  } catch (err) {
+    core.warning(`license grant cache could not be saved: ${messageOf(err)}`);
+  }
+}
+
+/** Fails the step with the error's message; the stack only with ACTIONS_STEP_DEBUG. */
+export function fail(err: unknown, secrets: Secrets): string {
+  let message = messageOf(err);
+  for (const s of secrets.list) message = message.split(s).join("***");
+  core.setFailed(message);
+  if (core.isDebug() && err instanceof Error && err.stack) {
+    let stack = err.stack;
+    for (const s of secrets.list) stack = stack.split(s).join("***");
+    core.debug(stack);
+  }
+  return message;
+}
+
+/** A job summary that cannot be written (no GITHUB_STEP_SUMMARY) is a warning, not a failure. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.info("No job summary: GITHUB_STEP_SUMMARY is not set (not running on a GitHub runner?)");
+    return;
+  }
+  try {
+    await core.summary.addRaw(markdown).write();
+  } catch (err) {
+    core.warning(`job summary not written: ${messageOf(err)}`);
+  }
+}

@@ -1,0 +1,86 @@
+// From explicit settings (CLI flags, action inputs) and an atlas.hcl env to apply's targets and
+// options: explicit value > env attribute > default. Shared by the CLI and the apply action.
+import type { ExecOrder, ResolvedEnv } from "../config/types";
+import type { TxMode } from "../dir/directives";
+import { parseDuration } from "../duration";
+import { inputError } from "../errors";
+import type { ApplyOptions } from "./types";
+
+/** Apply's settings as given (strings as typed; "" or undefined means not given). */
+export interface ApplyInputs {
+  txMode?: string;
+  execOrder?: string;
+  baseline?: string;
+  allowDirty?: boolean;
+  amount?: string;
+  toVersion?: string;
+  dryRun?: boolean;
+  revisionsSchema?: string;
+  lockTimeout?: string;
+}
+
+/** How a setting is called in messages: `--amount` (CLI), `input "amount"` (actions). */
+export type SettingName = (setting: string) => string;
+export const flagName: SettingName = (setting) => `--${setting}`;
+
+const given = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
+
+export function applyOptionsOf(
+  url: string,
+  inputs: ApplyInputs,
+  env: ResolvedEnv | undefined,
+  nameOf: SettingName = flagName,
+): ApplyOptions {
+  const m = env?.migration;
+  const amountText = given(inputs.amount);
+  const amount = amountText === undefined ? undefined : Number(amountText);
+  if (amountText !== undefined && !(Number.isInteger(amount) && (amount as number) >= 1)) {
+    throw inputError(`${nameOf("amount")} "${amountText}" must be a whole number >= 1`);
+  }
+  const lockTimeout = given(inputs.lockTimeout) ?? m?.lockTimeout;
+  return {
+    url,
+    txMode: (given(inputs.txMode) ?? "file") as TxMode,
+    execOrder: (given(inputs.execOrder) ?? m?.execOrder ?? "linear") as ExecOrder,
+    baseline: given(inputs.baseline) ?? m?.baseline,
+    allowDirty: inputs.allowDirty === true,
+    amount,
+    toVersion: given(inputs.toVersion),
+    dryRun: inputs.dryRun === true,
+    revisionsSchema: given(inputs.revisionsSchema) ?? m?.revisionsSchema,
+    lockTimeoutMs: lockTimeout === undefined ? undefined : parseDuration(lockTimeout, nameOf("lock-timeout")),
+  };
+}
+
+export interface ApplyTarget {
+  url: string;
+  dir: string;
+  /** The env instance this target came from (`prod`, `prod[tenant_a]`), for log lines and summaries. */
+  label?: string;
+  env?: ResolvedEnv;
+}
+
+/** One target per env instance (for_each), or the single one `url`/`dir` name when there is no env. */
+export function applyTargetsOf(
+  envs: ResolvedEnv[] | undefined,
+  explicit: { url?: string; dir?: string },
+  nameOf: SettingName = flagName,
+): ApplyTarget[] {
+  const url = given(explicit.url);
+  const dir = given(explicit.dir);
+  if (!envs) {
+    if (!url)
+      throw inputError(
+        nameOf === flagName
+          ? "no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)"
+          : `no database: set ${nameOf("url")} (or ${nameOf("env")} naming an env block with a url)`,
+      );
+    return [{ url, dir: dir ?? "file://migrations" }];
+  }
+  return envs.map((env) => {
+    const target = url ?? env.url;
+    const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
+    if (!target) throw inputError(`env "${label}" has no url: set url in atlas.hcl or pass ${nameOf("url")}`);
+    return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
+  });
+}

@@ -1,0 +1,4 @@
+// report: result objects -> Markdown job summaries, action outputs and log lines (pure functions).
+export * from "./apply";
+export { errorSummary, escapeCell, escapeHtml, escapeInline, formatBytes, formatMs } from "./markdown";
+export * from "./push";

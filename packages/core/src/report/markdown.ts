@@ -1,0 +1,80 @@
+// Markdown building blocks for job summaries: escaping for table cells and HTML, times, sizes.
+// Pure functions: the actions hand the result to core.summary; nothing here knows of GitHub.
+import { scrub } from "../relay/target";
+
+/** `<`, `>`, `&`, `"` as entities: text stays text inside HTML blocks and Markdown alike. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+/** `&` and `<` only: enough that no text turns into a tag or an entity, and `->` stays readable. */
+const escapeText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+
+/**
+ * A code span (URLs: `***` and `_` stay literal). Only a backtick needs care: the fence grows past
+ * the longest run inside. In a table cell, pass `cell` so `|` is escaped too (GFM splits on it even
+ * inside code spans) and line breaks become spaces.
+ */
+export function codeSpan(text: string, cell = false): string {
+  let t = text.replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+  if (cell) t = t.replace(/\|/g, "\\|");
+  if (t === "") return "";
+  const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = longest > 0 || t.startsWith(" ") || t.endsWith(" ") ? " " : "";
+  return `${fence}${pad}${t}${pad}${fence}`;
+}
+
+/**
+ * Inline text in a paragraph or heading: HTML escaped, one line, and the Markdown characters that
+ * would change it escaped (`*` of a redacted `***`, backticks and brackets of a server message).
+ */
+export function escapeInline(text: string): string {
+  return escapeText(text)
+    .replace(/[\\`*[\]]/g, "\\$&")
+    .replace(/\s*(\r\n|\r|\n)\s*/g, " ");
+}
+
+/**
+ * One table cell: as inline text, plus `|` escaped (GFM splits cells on it, even inside code spans)
+ * and line breaks as `<br>`.
+ */
+export function escapeCell(text: string): string {
+  return escapeText(text.trim())
+    .replace(/[\\`*[\]|]/g, "\\$&")
+    .replace(/\r\n|\r|\n/g, "<br>");
+}
+
+export function tableOf(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(header.map(() => "---")), ...rows.map((r) => line(r.map(escapeCell)))].join(
+    "\n",
+  );
+}
+
+/** `6 ms`, `5.0 s`, `2.3 min`. */
+export function formatMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${(ms / 60_000).toFixed(1)} min`;
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The last line of defence: any secret the caller knows of becomes `***` in the finished text. */
+export const scrubAll = (text: string, secrets: readonly string[] = []) =>
+  scrub(
+    text,
+    secrets.flatMap((s) => [s, escapeHtml(s)]),
+  );
+
+/** A summary for a step that stopped before it had a result (bad input, unreadable config). */
+export function errorSummary(title: string, message: string, secrets: readonly string[] = []): string {
+  return scrubAll(`### ❌ ${escapeInline(title)}\n\n**${escapeInline(scrub(message, secrets))}**\n`, secrets);
+}

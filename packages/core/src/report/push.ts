@@ -1,0 +1,95 @@
+// push results -> job summary Markdown, action outputs and log lines.
+import type { ReplayResult } from "../apply/replay";
+import type { PushResult, TargetResult } from "../relay/push";
+import { scrub } from "../relay/target";
+import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural, scrubAll } from "./markdown";
+
+export interface PushReportOptions {
+  /** The dev-database replay that ran before publishing, when one did. */
+  replay?: ReplayResult;
+  /** Strings that must never appear (tokens, passwords): replaced by *** wherever they occur. */
+  secrets?: string[];
+}
+
+/** `registry`, `primary (s3)`, `backup (file)`. */
+export function targetKind(t: TargetResult): string {
+  return t.role === "registry" ? "registry" : `${t.role} (${t.kind})`;
+}
+
+function targetResultText(t: TargetResult): string {
+  if (t.ok) return t.skipped ? "ok (archive already there)" : "ok";
+  return t.attempts === 0 ? "not attempted" : "failed";
+}
+
+function targetDetail(t: TargetResult): string {
+  const parts: string[] = [];
+  if (t.ok && !t.skipped) parts.push(`${formatBytes(t.bytes)} sent`);
+  if (t.error) parts.push(t.error);
+  if (t.attempts > 1) parts.push(`${t.attempts} attempts`);
+  if (t.note) parts.push(t.note);
+  return parts.join("; ");
+}
+
+/** One log line per target: result, URL, role, time, and the detail. */
+export function pushTargetLine(t: TargetResult): string {
+  const detail = targetDetail(t);
+  return `${t.ok ? "ok  " : "FAIL"} ${t.url} (${targetKind(t)}) ${formatMs(t.ms)}${detail ? `: ${detail}` : ""}`;
+}
+
+export function pushStatusText(result: PushResult): string {
+  const took = result.targets.filter((t) => t.ok).length;
+  const name = `${result.slug}:${result.tag}`;
+  if (!result.ok) return `Push of ${name} failed: ${result.error ?? "no target took the push"}`;
+  return `Pushed ${name} (version ${result.version}, ${plural(result.files, "file")}, ${result.digest}) to ${took} of ${plural(result.targets.length, "target")}`;
+}
+
+/** The job summary: a status line, the replay, then `Target | Kind | Result | Time | Detail`. */
+export function pushSummary(result: PushResult, options: PushReportOptions = {}): string {
+  const secrets = options.secrets ?? [];
+  const clean = (text: string) => scrub(text, secrets);
+  const took = result.targets.filter((t) => t.ok).length;
+  const icon = !result.ok ? "❌" : took < result.targets.length ? "⚠️" : "✅";
+  const lines = [
+    `### ${icon} migrate-relay push`,
+    "",
+    `**${escapeInline(clean(pushStatusText(result)))}**`,
+    "",
+  ];
+  if (result.link) lines.push(`Registry: ${escapeInline(clean(result.link))}`, "");
+  if (options.replay) {
+    const r = options.replay;
+    lines.push(
+      escapeInline(
+        clean(
+          `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${r.url} in ${formatMs(r.ms)} before publishing.`,
+        ),
+      ),
+      "",
+    );
+  }
+  lines.push("| Target | Kind | Result | Time | Detail |", "| --- | --- | --- | --- | --- |");
+  for (const t of result.targets) {
+    const cells = [targetKind(t), targetResultText(t), formatMs(t.ms), targetDetail(t)];
+    lines.push(
+      `| ${[codeSpan(clean(t.url), true), ...cells.map((c) => escapeCell(clean(c)))].join(" | ")} |`,
+    );
+  }
+  return scrubAll(`${lines.join("\n")}\n`, secrets);
+}
+
+/** The push action's outputs, every value a string (targets as JSON). */
+export function pushOutputs(
+  result: PushResult,
+  options: { secrets?: string[] } = {},
+): Record<string, string> {
+  const clean = (text: string) => scrub(text, options.secrets ?? []);
+  return {
+    url: clean(result.url),
+    link: clean(result.link),
+    slug: result.slug,
+    tag: result.tag,
+    digest: result.digest,
+    version: result.version,
+    targets: clean(JSON.stringify(result.targets)),
+  };
+}
