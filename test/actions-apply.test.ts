@@ -22,7 +22,6 @@ import {
   job,
   LAST_VERSION,
   type Rig,
-  requireDist,
   startRig,
   summaryRows,
   summaryText,
@@ -32,8 +31,7 @@ import {
 
 let rig: Rig;
 beforeAll(async () => {
-  requireDist();
-  rig = await startRig();
+  rig = await startRig(); // runs a snapshot of dist/: `npm run build` first
 });
 afterAll(() => rig?.stop());
 

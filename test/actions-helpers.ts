@@ -3,7 +3,7 @@
 // (a test double), s3rver (global setup), a temp-folder backup, PostgreSQL and the GitHub cache server.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { promisify } from "node:util";
@@ -25,14 +25,22 @@ import {
 import { expect } from "vitest";
 import { memDir } from "../packages/core/src/apply/apply.test-helpers";
 
-/** Fails the file early with a useful message when the bundle is missing. */
-export function requireDist(): void {
+/**
+ * A copy of the built actions (dist/ and action-*.yml) to run from: `npm run build` deletes and
+ * rewrites dist/, and another engineer's rebuild in the middle of a test would otherwise fail it (or
+ * run main from one build and post from another). Fails early when the bundle is missing.
+ */
+export async function snapshotDist(): Promise<string> {
+  const root = await tempDir("dist");
   for (const action of ["push", "apply"]) {
     for (const phase of ["main", "post"]) {
       const file = join(REPO_ROOT, "dist", action, `${phase}.js`);
       if (!existsSync(file)) throw new Error(`${file} is missing: run \`npm run build\` first`);
     }
+    await cp(join(REPO_ROOT, `action-${action}.yml`), join(root, `action-${action}.yml`));
   }
+  await cp(join(REPO_ROOT, "dist"), join(root, "dist"), { recursive: true });
+  return root;
 }
 
 export const tempDir = (label: string) => mkdtemp(join(tmpdir(), `actions-e2e-${label}-`));
@@ -76,6 +84,8 @@ export function awsEnv(): Record<string, string> {
 }
 
 export interface Rig {
+  /** Where the actions run from: a snapshot of dist/ (snapshotDist). */
+  root: string;
   registry: RegistryEmulator;
   cache: GitHubCacheServer;
   s3Url: string;
@@ -86,13 +96,15 @@ export interface Rig {
 }
 
 export async function startRig(): Promise<Rig> {
-  const [registry, cache, bucket, fileRoot] = await Promise.all([
+  const [root, registry, cache, bucket, fileRoot] = await Promise.all([
+    snapshotDist(),
     startRegistry(),
     startGitHubCache(),
     testBucket(),
     tempDir("backup"),
   ]);
   return {
+    root,
     registry,
     cache,
     s3Url: bucket.url,
@@ -123,6 +135,7 @@ export async function job(
     action,
     inputs,
     timeoutMs: 90_000,
+    root: rig.root,
     ...options,
     github: { runId: `${process.pid}${runCounter}`, ...options.github },
     env: { ...awsEnv(), ...rig.cache.env, ...options.env },

@@ -15,7 +15,6 @@ import {
   job,
   LAST_VERSION,
   type Rig,
-  requireDist,
   startRig,
   summaryRows,
   tempDir,
@@ -25,8 +24,7 @@ import {
 
 let rig: Rig;
 beforeAll(async () => {
-  requireDist();
-  rig = await startRig();
+  rig = await startRig(); // runs a snapshot of dist/: `npm run build` first
 });
 afterAll(() => rig?.stop());
 
