@@ -5,7 +5,6 @@
 import { join } from "node:path";
 import { tokenSha256 } from "@migrate-relay/core";
 import {
-  REPO_ROOT,
   readActionMetadata,
   startRegistry,
   testCluster,
@@ -35,8 +34,8 @@ beforeAll(async () => {
 });
 afterAll(() => rig?.stop());
 
-/** Publishes FILES to the registry, S3 and the folder through the push action; returns the slug. */
-async function published(label: string): Promise<string> {
+/** Publishes a directory to the registry, S3 and the folder through the push action; returns the slug. */
+async function published(label: string, files?: Record<string, string>): Promise<string> {
   const slug = uniqueSlug(label);
   const { main } = await job(
     rig,
@@ -47,7 +46,7 @@ async function published(label: string): Promise<string> {
       "cloud-token": rig.registry.token,
       backups: `${rig.s3Url}\n${rig.fileUrl}`,
     },
-    { cwd: await workspace() },
+    { cwd: await workspace(files) },
   );
   expect(main.code, describeRun(main)).toBe(0);
   return slug;
@@ -101,7 +100,7 @@ describe("apply action (dist/apply)", () => {
       pending_count: "2",
       applied_count: "2",
     });
-    const declared = Object.keys((await readActionMetadata(join(REPO_ROOT, "action-apply.yml"))).outputs);
+    const declared = Object.keys((await readActionMetadata(join(rig.root, "action-apply.yml"))).outputs);
     expect(Object.keys(main.outputs).sort()).toEqual(declared.sort());
     const runs = JSON.parse(main.outputs.runs!) as AtlasRun[];
     expect(runs).toHaveLength(1);
@@ -332,6 +331,23 @@ env "tenants" {
     expect(text).toMatch(/alpha/);
     expect(text).toMatch(/beta/);
     await expectNoSecrets([main], [beta.password]);
+  });
+
+  it("post runs after a failed main and still saves the grant main refreshed (post-if: always())", async () => {
+    const slug = await published("failgrant", {
+      "1_ok.sql": "CREATE TABLE fine (id int);",
+      "2_bad.sql": "SELECT 1/0;",
+    });
+    const url = `${await testDatabase()}?sslmode=disable`;
+    const { main, post } = await job(rig, "apply", applyInputs(slug, url), {
+      cwd: await workspace({}),
+      github: { runId: "8201" },
+    });
+    expect(main.code, describeRun(main)).toBe(1);
+    expect(main.outputs.applied_count).toBe("1");
+    expect(post.code, describeRun(post)).toBe(0);
+    const key = `migrate-relay-grant-linux-${tokenSha256(rig.registry.token)}-8201-1`;
+    expect(rig.cache.entries().find((e) => e.key === key)?.finalized).toBe(true);
   });
 
   it("a failing statement fails the step: exit 1, the error in the outputs and a <details> block", async () => {

@@ -4,7 +4,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { tokenSha256 } from "@migrate-relay/core";
-import { REPO_ROOT, readActionMetadata, startRegistry } from "@migrate-relay/testkit";
+import { readActionMetadata, startRegistry } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   annotations,
@@ -52,7 +52,7 @@ describe("push action (dist/push)", () => {
     expect(main.outputs.url).toBe(`atlas://${slug}?tag=c0ffee00`);
     expect(main.outputs.link).toMatch(/^https:\/\/testkit\.atlasgo\.cloud\/dirs\/.+\/tags\/c0ffee00$/);
     // Every output action-push.yml declares is set.
-    const declared = Object.keys((await readActionMetadata(join(REPO_ROOT, "action-push.yml"))).outputs);
+    const declared = Object.keys((await readActionMetadata(join(rig.root, "action-push.yml"))).outputs);
     expect(Object.keys(main.outputs).sort()).toEqual(declared.sort());
     const targets = JSON.parse(main.outputs.targets!) as { url: string; kind: string; ok: boolean }[];
     expect(targets.map((t) => [t.kind, t.ok])).toEqual([
