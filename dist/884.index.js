@@ -377,8 +377,9 @@ async function saveGrantCache() {
             return;
         }
         const id = await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .saveCache */ .Io([dir], key);
+        // The key is unique per run and attempt, so -1 means the cache service failed: say so.
         if (id === -1)
-            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache was not saved (key ${key})`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache was not saved (key ${key}); the next run may lack the grant`);
         else
             _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
     }

@@ -205,7 +205,9 @@ export async function saveGrantCache(): Promise<void> {
       return;
     }
     const id = await cache.saveCache([dir], key);
-    if (id === -1) core.info(`License grant cache was not saved (key ${key})`);
+    // The key is unique per run and attempt, so -1 means the cache service failed: say so.
+    if (id === -1)
+      core.warning(`license grant cache was not saved (key ${key}); the next run may lack the grant`);
     else core.info(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
   } catch (err) {
     core.warning(`license grant cache could not be saved: ${messageOf(err)}`);
