@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback";
 
 /**
  * What the cache server does instead of answering normally:
@@ -109,7 +109,6 @@ export async function startGitHubCache(options: GitHubCacheOptions = {}): Promis
   const entries: GitHubCacheEntry[] = [];
   const blobs = new Map<string, { entry: GitHubCacheEntry; blocks: Map<string, Buffer> }>();
   const requests: GitHubCacheRequest[] = [];
-  const sockets = new Set<Socket>();
   let fault: GitHubCacheFault = "none";
   let faultBudget = Number.POSITIVE_INFINITY;
   let stopped = false;
@@ -136,10 +135,6 @@ export async function startGitHubCache(options: GitHubCacheOptions = {}): Promis
       if (!res.headersSent) twirpError(res, 500, (error as Error).message);
       else res.destroy();
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -357,25 +352,8 @@ export async function startGitHubCache(options: GitHubCacheOptions = {}): Promis
     res.end(req.method === "HEAD" ? undefined : part);
   }
 
-  async function listen(port: number) {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
-  }
-
-  async function stopListening() {
-    if (!server.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  }
-
-  const port = await listen(options.port ?? 0);
+  const loopback = await listenOnLoopback(server, options.port);
+  const port = loopback.port;
   const baseUrl = `http://127.0.0.1:${port}`;
 
   return {
@@ -401,13 +379,13 @@ export async function startGitHubCache(options: GitHubCacheOptions = {}): Promis
         throw new Error("'refuse' cannot be limited to a number of requests");
       fault = next;
       faultBudget = times ?? Number.POSITIVE_INFINITY;
-      if (next === "refuse") await stopListening();
-      else if (!server.listening) await listen(port);
+      if (next === "refuse") await loopback.refuse();
+      else await loopback.resume();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await stopListening();
+      await loopback.refuse();
     },
   };
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import { listenOnLoopback } from "./loopback";
 import { type RegistryState, RegistryStore } from "./registry-store";
 
 export type { RegistryState } from "./registry-store";
@@ -115,7 +115,6 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   const org = options.org ?? "testkit";
   const store = await RegistryStore.open(options.directory);
   const requests: RegistryRequest[] = [];
-  const sockets = new Set<Socket>();
   let fault: RegistryFault = "none";
   let faultBudget = Number.POSITIVE_INFINITY;
   let stopped = false;
@@ -136,10 +135,6 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     handle(req, res).catch((error: unknown) => {
       if (!res.headersSent) sendJson(res, 500, { errors: [{ message: (error as Error).message }] });
     });
-  });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -226,25 +221,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     };
   }
 
-  async function listen(port: number) {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-    return (server.address() as AddressInfo).port;
-  }
-
-  async function stopListening() {
-    if (!server.listening) return;
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await closed;
-  }
-
-  const port = await listen(options.port ?? 0);
+  const loopback = await listenOnLoopback(server, options.port);
+  const port = loopback.port;
 
   return {
     url: `http://127.0.0.1:${port}/query`,
@@ -262,8 +240,8 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
         throw new Error("'refuse' cannot be limited to a number of requests");
       fault = next;
       faultBudget = times ?? Number.POSITIVE_INFINITY;
-      if (next === "refuse") await stopListening();
-      else if (!server.listening) await listen(port);
+      if (next === "refuse") await loopback.refuse();
+      else await loopback.resume();
     },
     states: (slug) => store.states(slug),
     find: (slug, by = {}) => store.find(slug, by),
@@ -277,7 +255,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     async stop() {
       if (stopped) return;
       stopped = true;
-      await stopListening();
+      await loopback.refuse();
     },
   };
 }
