@@ -19,6 +19,7 @@ export const modules = {
 /* harmony export */   dt: () => (/* binding */ listInput),
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   ng: () => (/* binding */ repoOverridesFromInputs),
 /* harmony export */   p7: () => (/* binding */ workingDirectory),
 /* harmony export */   qo: () => (/* binding */ grantDir),
 /* harmony export */   rF: () => (/* binding */ restoreGrantCache),
@@ -244,6 +245,19 @@ async function writeSummary(markdown) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`job summary not written: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
     }
 }
+/** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
+function repoOverridesFromInputs(cwd, backups) {
+    return {
+        name: input("dir-name"),
+        extraBackups: backups,
+        url: input("repo-url"),
+        cloudUrl: input("cloud-url"),
+        cloudToken: input("cloud-token"),
+        fallbackToken: process.env.ATLAS_TOKEN,
+        cwd,
+        connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    };
+}
 
 
 /***/ }),
@@ -281,16 +295,7 @@ async function main() {
         if (/^atlas:\/\//i.test(source)) {
             throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xu)(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
         }
-        const config = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .layerRepoConfig */ .GA)(env, {
-            name: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("dir-name"),
-            extraBackups: backups,
-            url: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("repo-url"),
-            cloudUrl: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("cloud-url"),
-            cloudToken: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("cloud-token"),
-            fallbackToken: process.env.ATLAS_TOKEN,
-            cwd,
-            connectTimeoutMs: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .durationInput */ .Ts)("connect-timeout") ?? 3_000,
-        });
+        const config = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .layerRepoConfig */ .GA)(env, (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .repoOverridesFromInputs */ .ng)(cwd, backups));
         secrets.add(config.cloudToken);
         (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .checkRepoNamed */ .Kg)(config);
         const repo = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .openRepo */ .B8)(config);

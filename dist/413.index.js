@@ -19,6 +19,7 @@ export const modules = {
 /* harmony export */   dt: () => (/* binding */ listInput),
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   ng: () => (/* binding */ repoOverridesFromInputs),
 /* harmony export */   p7: () => (/* binding */ workingDirectory),
 /* harmony export */   qo: () => (/* binding */ grantDir),
 /* harmony export */   rF: () => (/* binding */ restoreGrantCache),
@@ -243,6 +244,19 @@ async function writeSummary(markdown) {
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`job summary not written: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
     }
+}
+/** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
+function repoOverridesFromInputs(cwd, backups) {
+    return {
+        name: input("dir-name"),
+        extraBackups: backups,
+        url: input("repo-url"),
+        cloudUrl: input("cloud-url"),
+        cloudToken: input("cloud-token"),
+        fallbackToken: process.env.ATLAS_TOKEN,
+        cwd,
+        connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    };
 }
 
 

@@ -51,16 +51,7 @@ async function main() {
                 lockTimeout: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("lock-timeout"),
             }, target.env, _common_github__WEBPACK_IMPORTED_MODULE_2__/* .inputName */ .yu),
         }));
-        const overrides = {
-            name: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("dir-name"),
-            extraBackups: backups,
-            url: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("repo-url"),
-            cloudUrl: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("cloud-url"),
-            cloudToken: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("cloud-token"),
-            fallbackToken: process.env.ATLAS_TOKEN,
-            cwd,
-            connectTimeoutMs: (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .durationInput */ .Ts)("connect-timeout") ?? 3_000,
-        };
+        const overrides = (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .repoOverridesFromInputs */ .ng)(cwd, backups);
         const repoOf = (dir, env) => {
             const config = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .layerRepoConfig */ .GA)(env, { ...overrides, dir });
             secrets.add(config.cloudToken);
@@ -189,6 +180,7 @@ async function applyOne(target, options, load) {
 /* harmony export */   dt: () => (/* binding */ listInput),
 /* harmony export */   fJ: () => (/* binding */ fail),
 /* harmony export */   hF: () => (/* binding */ input),
+/* harmony export */   ng: () => (/* binding */ repoOverridesFromInputs),
 /* harmony export */   p7: () => (/* binding */ workingDirectory),
 /* harmony export */   qo: () => (/* binding */ grantDir),
 /* harmony export */   rF: () => (/* binding */ restoreGrantCache),
@@ -413,6 +405,19 @@ async function writeSummary(markdown) {
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`job summary not written: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
     }
+}
+/** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
+function repoOverridesFromInputs(cwd, backups) {
+    return {
+        name: input("dir-name"),
+        extraBackups: backups,
+        url: input("repo-url"),
+        cloudUrl: input("cloud-url"),
+        cloudToken: input("cloud-token"),
+        fallbackToken: process.env.ATLAS_TOKEN,
+        cwd,
+        connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    };
 }
 
 

@@ -21,7 +21,6 @@ import {
   messageOf,
   openRepo,
   PullError,
-  type RepoOverrides,
   type ResolvedEnv,
   redactUrl,
 } from "@migrate-relay/core";
@@ -37,6 +36,7 @@ import {
   inputName,
   listInput,
   recordGrantChange,
+  repoOverridesFromInputs,
   restoreGrantCache,
   Secrets,
   workingDirectory,
@@ -84,16 +84,7 @@ export async function main(): Promise<void> {
       ),
     }));
 
-    const overrides: RepoOverrides = {
-      name: input("dir-name"),
-      extraBackups: backups,
-      url: input("repo-url"),
-      cloudUrl: input("cloud-url"),
-      cloudToken: input("cloud-token"),
-      fallbackToken: process.env.ATLAS_TOKEN,
-      cwd,
-      connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
-    };
+    const overrides = repoOverridesFromInputs(cwd, backups);
     const repoOf = (dir: string, env: ResolvedEnv | undefined) => {
       const config = layerRepoConfig(env, { ...overrides, dir });
       secrets.add(config.cloudToken);

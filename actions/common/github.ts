@@ -13,6 +13,7 @@ import {
   messageOf,
   parseDuration,
   type RepoConfig,
+  type RepoOverrides,
   type ResolvedEnv,
   type SettingName,
   secretsOfUrl,
@@ -238,4 +239,18 @@ export async function writeSummary(markdown: string): Promise<void> {
   } catch (err) {
     core.warning(`job summary not written: ${messageOf(err)}`);
   }
+}
+
+/** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
+export function repoOverridesFromInputs(cwd: string, backups: string[]): RepoOverrides {
+  return {
+    name: input("dir-name"),
+    extraBackups: backups,
+    url: input("repo-url"),
+    cloudUrl: input("cloud-url"),
+    cloudToken: input("cloud-token"),
+    fallbackToken: process.env.ATLAS_TOKEN,
+    cwd,
+    connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+  };
 }

@@ -27,6 +27,7 @@ import {
   input,
   listInput,
   recordGrantChange,
+  repoOverridesFromInputs,
   restoreGrantCache,
   Secrets,
   seconds,
@@ -53,16 +54,7 @@ export async function main(): Promise<void> {
     if (/^atlas:\/\//i.test(source)) {
       throw inputError(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
     }
-    const config = layerRepoConfig(env, {
-      name: input("dir-name"),
-      extraBackups: backups,
-      url: input("repo-url"),
-      cloudUrl: input("cloud-url"),
-      cloudToken: input("cloud-token"),
-      fallbackToken: process.env.ATLAS_TOKEN,
-      cwd,
-      connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
-    });
+    const config = layerRepoConfig(env, repoOverridesFromInputs(cwd, backups));
     secrets.add(config.cloudToken);
     checkRepoNamed(config);
     const repo = openRepo(config);
