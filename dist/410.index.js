@@ -14,7 +14,6 @@ export const modules = {
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
 /* harmony export */   Ts: () => (/* binding */ durationInput),
 /* harmony export */   UN: () => (/* binding */ envsFromInputs),
-/* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   at: () => (/* binding */ recordGrantChange),
 /* harmony export */   dt: () => (/* binding */ listInput),
 /* harmony export */   fJ: () => (/* binding */ fail),
@@ -133,7 +132,6 @@ class Secrets {
         return secrets;
     }
 }
-const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 // --- the license-grant cache ----------------------------------------------------------------------
 const STATE = { on: "grant-cache", dir: "grant-dir", key: "grant-key", changed: "grant-changed" };
 /**
@@ -173,8 +171,8 @@ async function restoreGrantCache(token, dir) {
     try {
         const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .restoreCache */ .P3([dir], key, [prefix]);
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(hit
-            ? `License grant cache restored (${hit}) in ${seconds(performance.now() - started)}`
-            : `License grant cache: none yet for this token (${seconds(performance.now() - started)})`);
+            ? `License grant cache restored (${hit}) in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)}`
+            : `License grant cache: none yet for this token (${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)})`);
     }
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache could not be restored: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
@@ -212,7 +210,7 @@ async function saveGrantCache() {
         if (id === -1)
             _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache was not saved (key ${key}); the next run may lack the grant`);
         else
-            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache saved (${key}) in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)}`);
     }
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache could not be saved: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
@@ -311,15 +309,15 @@ async function main() {
         grants = (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .grantStore */ .OF)(dir);
         const read = performance.now();
         const migrations = await (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .readDir */ .Ci)(source, cwd);
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Read ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .redactUrl */ .BO)(source)}: ${migrations.files.length} files, last version ${migrations.files.at(-1)?.version ?? "(none)"} (${(0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(performance.now() - read)})`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Read ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .redactUrl */ .BO)(source)}: ${migrations.files.length} files, last version ${migrations.files.at(-1)?.version ?? "(none)"} (${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(performance.now() - read)})`);
         let replay;
         const devUrl = (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .input */ .hF)("dev-url") || env?.dev;
         if (devUrl) {
             secrets.addUrls(devUrl);
             replay = await (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .replayDir */ .Nw)(devUrl, migrations);
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${(0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(replay.ms)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(replay.ms)}`);
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${(0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(timeoutMs)} each)`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(timeoutMs)} each)`);
         const result = await (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .push */ .VC)(migrations, repo.replicas, {
             repo: repo.slug,
             tag,
@@ -345,7 +343,7 @@ async function main() {
             (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)(new Error(status), secrets);
             return;
         }
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${status} in ${(0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .seconds */ .YA)(performance.now() - started)}`);
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`${status} in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .formatMs */ ._V)(performance.now() - started)}`);
     }
     catch (err) {
         const message = (0,_common_github__WEBPACK_IMPORTED_MODULE_2__/* .fail */ .fJ)(err, secrets);

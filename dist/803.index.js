@@ -31,7 +31,6 @@ async function post() {
 /* harmony export */   Sy: () => (/* binding */ writeSummary),
 /* harmony export */   Ts: () => (/* binding */ durationInput),
 /* harmony export */   UN: () => (/* binding */ envsFromInputs),
-/* harmony export */   YA: () => (/* binding */ seconds),
 /* harmony export */   at: () => (/* binding */ recordGrantChange),
 /* harmony export */   dt: () => (/* binding */ listInput),
 /* harmony export */   fJ: () => (/* binding */ fail),
@@ -150,7 +149,6 @@ class Secrets {
         return secrets;
     }
 }
-const seconds = (ms) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 // --- the license-grant cache ----------------------------------------------------------------------
 const STATE = { on: "grant-cache", dir: "grant-dir", key: "grant-key", changed: "grant-changed" };
 /**
@@ -190,8 +188,8 @@ async function restoreGrantCache(token, dir) {
     try {
         const hit = await _actions_cache__WEBPACK_IMPORTED_MODULE_2__/* .restoreCache */ .P3([dir], key, [prefix]);
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(hit
-            ? `License grant cache restored (${hit}) in ${seconds(performance.now() - started)}`
-            : `License grant cache: none yet for this token (${seconds(performance.now() - started)})`);
+            ? `License grant cache restored (${hit}) in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)}`
+            : `License grant cache: none yet for this token (${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)})`);
     }
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache could not be restored: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);
@@ -229,7 +227,7 @@ async function saveGrantCache() {
         if (id === -1)
             _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache was not saved (key ${key}); the next run may lack the grant`);
         else
-            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
+            _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .info */ .pq(`License grant cache saved (${key}) in ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .formatMs */ ._V)(performance.now() - started)}`);
     }
     catch (err) {
         _actions_core__WEBPACK_IMPORTED_MODULE_3__/* .warning */ .$e(`license grant cache could not be saved: ${(0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_4__/* .messageOf */ .bD)(err)}`);

@@ -7,6 +7,7 @@ import * as core from "@actions/core";
 import {
   defaultGrantDir,
   envSecrets,
+  formatMs,
   GrantStore,
   inputError,
   loadEnv,
@@ -122,8 +123,6 @@ export class Secrets {
   }
 }
 
-export const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-
 // --- the license-grant cache ----------------------------------------------------------------------
 
 const STATE = { on: "grant-cache", dir: "grant-dir", key: "grant-key", changed: "grant-changed" } as const;
@@ -170,8 +169,8 @@ export async function restoreGrantCache(token: string, dir: string): Promise<voi
     const hit = await cache.restoreCache([dir], key, [prefix]);
     core.info(
       hit
-        ? `License grant cache restored (${hit}) in ${seconds(performance.now() - started)}`
-        : `License grant cache: none yet for this token (${seconds(performance.now() - started)})`,
+        ? `License grant cache restored (${hit}) in ${formatMs(performance.now() - started)}`
+        : `License grant cache: none yet for this token (${formatMs(performance.now() - started)})`,
     );
   } catch (err) {
     core.warning(`license grant cache could not be restored: ${messageOf(err)}`);
@@ -209,7 +208,7 @@ export async function saveGrantCache(): Promise<void> {
     // The key is unique per run and attempt, so -1 means the cache service failed: say so.
     if (id === -1)
       core.warning(`license grant cache was not saved (key ${key}); the next run may lack the grant`);
-    else core.info(`License grant cache saved (${key}) in ${seconds(performance.now() - started)}`);
+    else core.info(`License grant cache saved (${key}) in ${formatMs(performance.now() - started)}`);
   } catch (err) {
     core.warning(`license grant cache could not be saved: ${messageOf(err)}`);
   }

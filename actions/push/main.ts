@@ -2,6 +2,7 @@
 import * as core from "@actions/core";
 import {
   errorSummary,
+  formatMs,
   type GrantStore,
   inputError,
   layerRepoConfig,
@@ -30,7 +31,6 @@ import {
   repoOverridesFromInputs,
   restoreGrantCache,
   Secrets,
-  seconds,
   workingDirectory,
   writeSummary,
 } from "../common/github";
@@ -72,7 +72,7 @@ export async function main(): Promise<void> {
     const read = performance.now();
     const migrations = await readDir(source, cwd);
     core.info(
-      `Read ${redactUrl(source)}: ${migrations.files.length} files, last version ${migrations.files.at(-1)?.version ?? "(none)"} (${seconds(performance.now() - read)})`,
+      `Read ${redactUrl(source)}: ${migrations.files.length} files, last version ${migrations.files.at(-1)?.version ?? "(none)"} (${formatMs(performance.now() - read)})`,
     );
 
     let replay: ReplayResult | undefined;
@@ -81,12 +81,12 @@ export async function main(): Promise<void> {
       secrets.addUrls(devUrl);
       replay = await replayDir(devUrl, migrations);
       core.info(
-        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${seconds(replay.ms)}`,
+        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
       );
     }
 
     core.info(
-      `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${seconds(timeoutMs)} each)`,
+      `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${formatMs(timeoutMs)} each)`,
     );
     const result = await push(migrations, repo.replicas, {
       repo: repo.slug,
@@ -114,7 +114,7 @@ export async function main(): Promise<void> {
       fail(new Error(status), secrets);
       return;
     }
-    core.info(`${status} in ${seconds(performance.now() - started)}`);
+    core.info(`${status} in ${formatMs(performance.now() - started)}`);
   } catch (err) {
     const message = fail(err, secrets);
     await writeSummary(errorSummary("migrate-relay push", message, secrets.list));

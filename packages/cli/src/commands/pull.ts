@@ -1,5 +1,13 @@
 import { resolve } from "node:path";
-import { type Attempt, inputError, PullError, pull, type StateRef, writeDir } from "@migrate-relay/core";
+import {
+  type Attempt,
+  formatMs,
+  inputError,
+  PullError,
+  pull,
+  type StateRef,
+  writeDir,
+} from "@migrate-relay/core";
 import { str } from "../args";
 import type { Command } from "../command";
 import {
@@ -9,7 +17,6 @@ import {
   grantsFromFlags,
   REPO_FLAGS,
   repoFromFlags,
-  seconds,
 } from "./push-common";
 
 /** One line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
@@ -17,7 +24,7 @@ export function attemptLine(a: Attempt): string {
   const status = a.outcome === "ok" ? "ok  " : "FAIL";
   const why = a.outcome === "ok" ? a.note : `${a.error}${a.eligible ? " -> next" : ""}`;
   const extra = a.outcome === "failed" && a.note ? `; ${a.note}` : "";
-  return `  ${status}  ${a.url}  ${seconds(a.ms)}  ${why ?? ""}${extra}`;
+  return `  ${status}  ${a.url}  ${formatMs(a.ms)}  ${why ?? ""}${extra}`;
 }
 
 export const pullCommand: Command = {

@@ -85,11 +85,3 @@ export function formatFlag(flags: ParsedFlags): "json" | undefined {
   if (format !== "json") throw inputError(`--format "${format}": only json is supported`);
   return "json";
 }
-
-export const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-
-export function bytesText(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
-}

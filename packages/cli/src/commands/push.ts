@@ -1,23 +1,30 @@
-import { inputError, push, readDir, replayDir, type TargetResult, toAtlasJson } from "@migrate-relay/core";
+import {
+  formatBytes,
+  formatMs,
+  inputError,
+  push,
+  readDir,
+  replayDir,
+  type TargetResult,
+  toAtlasJson,
+} from "@migrate-relay/core";
 import { bool, str } from "../args";
 import type { Command } from "../command";
 import {
-  bytesText,
   durationFlag,
   envFromFlags,
   formatFlag,
   grantsFromFlags,
   REPO_FLAGS,
   repoFromFlags,
-  seconds,
 } from "./push-common";
 
 /** One line per target: result, URL, role, time, bytes, and the error or note. */
 export function targetLine(t: TargetResult): string {
   const status = t.ok ? "ok  " : "FAIL";
-  const size = t.ok ? (t.skipped ? "archive already there" : `${bytesText(t.bytes)} sent`) : "";
+  const size = t.ok ? (t.skipped ? "archive already there" : `${formatBytes(t.bytes)} sent`) : "";
   const detail = [size, t.error, t.note].filter(Boolean).join("; ");
-  return `  ${status}  ${t.url}  (${t.role})  ${seconds(t.ms)}${detail ? `  ${detail}` : ""}`;
+  return `  ${status}  ${t.url}  (${t.role})  ${formatMs(t.ms)}${detail ? `  ${detail}` : ""}`;
 }
 
 export const pushCommand: Command = {
@@ -69,7 +76,7 @@ export const pushCommand: Command = {
       const replay = await replayDir(devUrl, dir);
       if (!json) {
         io.out(
-          `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${seconds(replay.ms)}`,
+          `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
         );
       }
     }
