@@ -2,7 +2,8 @@
 // loaded on demand, so the CLI does not pay for @actions/* and the Azure SDK at start-up.
 export { runCli } from "@migrate-relay/cli";
 
-export const pushMain = async () => (await import("../actions/push/main")).main();
-export const pushPost = async () => (await import("../actions/push/post")).post();
-export const applyMain = async () => (await import("../actions/apply/main")).main();
-export const applyPost = async () => (await import("../actions/apply/post")).post();
+const actions = () => import("./actions-entry");
+export const pushMain = async () => (await actions()).pushMain();
+export const pushPost = async () => (await actions()).pushPost();
+export const applyMain = async () => (await actions()).applyMain();
+export const applyPost = async () => (await actions()).applyPost();
