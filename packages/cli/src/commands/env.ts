@@ -1,14 +1,13 @@
-import { inputError, type ResolvedEnv, redactUrl, secretsOfUrl } from "@migrate-relay/core";
+import { inputError, type ResolvedEnv, redactUrl } from "@migrate-relay/core";
 import { str } from "../args";
 import type { Command } from "../command";
 import { CONFIG_FLAGS, loadEnvsFromFlags } from "../config-flags";
 
 // redactUrl re-serializes (file://migrations -> file://migrations/); show URLs as written unless secret.
-const showUrl = (u: string): string => (secretsOfUrl(u).length > 0 || /:[^/@]*@/.test(u) ? redactUrl(u) : u);
 
 /** The env as it is safe to show: URLs redacted, the token reduced to "***". */
 export function redactEnv(env: ResolvedEnv): ResolvedEnv {
-  const url = (u: string | undefined) => (u === undefined ? undefined : showUrl(u));
+  const url = (u: string | undefined) => (u === undefined ? undefined : redactUrl(u));
   const { repo } = env.migration;
   // The JSON round trip drops the fields left undefined, so unset settings do not print.
   return JSON.parse(
@@ -19,7 +18,7 @@ export function redactEnv(env: ResolvedEnv): ResolvedEnv {
       migration: {
         ...env.migration,
         dir: url(env.migration.dir),
-        repo: { ...repo, backup: repo.backup.map(showUrl), url: url(repo.url) },
+        repo: { ...repo, backup: repo.backup.map(redactUrl), url: url(repo.url) },
       },
       cloud: {
         ...env.cloud,

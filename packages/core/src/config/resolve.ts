@@ -3,7 +3,7 @@
 // getenv() calls or data sources never fail this one.
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import { redactUrl, secretsOfUrl } from "../redact";
+import { redactUrl } from "../redact";
 import type { Attribute, Block, Body, Expr } from "./ast";
 import { type EvalContext, evaluate, type Namespace } from "./evaluator";
 import { type HclFunction, makeFunctions } from "./functions";
@@ -36,7 +36,6 @@ const EXEC_ORDER_ENUMS = new Map([
   ["NON_LINEAR", "non-linear"],
 ]);
 // Values quoted in messages keep their spelling unless they carry a secret.
-const showUrl = (s: string): string => (secretsOfUrl(s).length > 0 || /:[^/@]*@/.test(s) ? redactUrl(s) : s);
 const URL_SHAPE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/./;
 const URL_KINDS = "s3://, file://, atlas:// or another scheme://";
 
@@ -474,7 +473,7 @@ class Document {
     if (s === undefined) {
       this.fail(
         attr.expr,
-        `${path}: expected a string, found ${describe(value, opts.secret ? () => "***" : showUrl)}`,
+        `${path}: expected a string, found ${describe(value, opts.secret ? () => "***" : redactUrl)}`,
       );
     }
     return s;
@@ -485,7 +484,7 @@ class Document {
     if (s !== undefined && !URL_SHAPE.test(s)) {
       this.fail(
         this.attribute(body, name)!.expr,
-        `${path}: expected a URL (${URL_KINDS}), found ${JSON.stringify(showUrl(s))}`,
+        `${path}: expected a URL (${URL_KINDS}), found ${JSON.stringify(redactUrl(s))}`,
       );
     }
     return s;
@@ -506,10 +505,10 @@ class Document {
     const value = evaluate(attr.expr, ctx);
     if (value === null) return [];
     if (!isList(value)) {
-      const hint = typeof value === "string" ? `; write backup = [${JSON.stringify(showUrl(value))}]` : "";
+      const hint = typeof value === "string" ? `; write backup = [${JSON.stringify(redactUrl(value))}]` : "";
       this.fail(
         attr.expr,
-        `migration.repo.backup: expected a list of URLs, found ${describe(value, showUrl)}${hint}`,
+        `migration.repo.backup: expected a list of URLs, found ${describe(value, redactUrl)}${hint}`,
       );
     }
     return value.map((item, i) => {
@@ -518,7 +517,7 @@ class Document {
       if (typeof item !== "string" || !URL_SHAPE.test(item)) {
         this.fail(
           at,
-          `migration.repo.backup[${i}]: expected a URL (${URL_KINDS}), found ${describe(item, showUrl)}`,
+          `migration.repo.backup[${i}]: expected a URL (${URL_KINDS}), found ${describe(item, redactUrl)}`,
         );
       }
       return item;
