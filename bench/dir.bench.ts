@@ -18,9 +18,10 @@ import {
   unarchiveDir,
   validateDir,
 } from "@migrate-relay/core";
+import { COMPAT } from "@migrate-relay/testkit";
 
 const ROUNDS = Number(process.argv[2] ?? 200);
-const real = join(import.meta.dirname, "../../shared/compat/real");
+const real = join(COMPAT, "real");
 const dirs: MigrationDir[] = [];
 for (const name of readdirSync(real, { withFileTypes: true })) {
   if (name.isDirectory()) dirs.push(await readDir(join(real, name.name)));

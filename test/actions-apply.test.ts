@@ -5,14 +5,16 @@
 import { join } from "node:path";
 import { tokenSha256 } from "@migrate-relay/core";
 import {
+  publicTables,
+  query,
   readActionMetadata,
+  revisionRows,
   startRegistry,
   testCluster,
   testDatabase,
   uniqueName,
 } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { publicTables, query, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 import {
   annotations,
   cacheEntryFiles,

@@ -13,6 +13,7 @@ import {
   type ActionRun,
   type GitHubCacheServer,
   type JobRun,
+  memDir,
   REPO_ROOT,
   type RegistryEmulator,
   type RunActionOptions,
@@ -23,7 +24,6 @@ import {
   withoutMaskCommands,
 } from "@migrate-relay/testkit";
 import { expect } from "vitest";
-import { memDir } from "../packages/core/src/apply/apply.test-helpers";
 
 /**
  * A copy of the built actions (dist/ and action-*.yml) to run from: `npm run build` deletes and

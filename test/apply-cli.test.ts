@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli } from "@migrate-relay/cli";
 import { writeDir } from "@migrate-relay/core";
-import { testDatabase } from "@migrate-relay/testkit";
+import { memDir, revisionRows, testDatabase } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 
 async function project(files: Record<string, string>) {
   const cwd = await mkdtemp(join(tmpdir(), "apply-cli-"));

@@ -1,9 +1,8 @@
 // apply under faults on a real server: concurrent applies, a killed connection, a broken atlas.sum,
 // bad credentials and sslmode variants. The database password must never show up.
 import { applyDir, dirStatus } from "@migrate-relay/core";
-import { testCluster, testDatabase } from "@migrate-relay/testkit";
+import { memDir, publicTables, query, revisionRows, testCluster, testDatabase } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir, publicTables, query, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 
 const withSsl = (url: string) => `${url}?sslmode=disable`;
 

@@ -1,9 +1,8 @@
 // replayDir on the dev server: a scratch database proves the directory applies, then is dropped.
 import { join } from "node:path";
 import { readDir, replayDir } from "@migrate-relay/core";
-import { testCluster } from "@migrate-relay/testkit";
+import { COMPAT, memDir, query, testCluster } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir, query } from "../packages/core/src/apply/apply.test-helpers";
 
 const scratchDatabases = async (admin: string) =>
   (
@@ -16,7 +15,7 @@ const scratchDatabases = async (admin: string) =>
 describe("replayDir", () => {
   it("replays a real directory, txmode-none files and the COMMITting DO block included, and drops the scratch database", async () => {
     const dev = testCluster().adminUrl;
-    const dir = await readDir(`file://${join("/work/shared/compat/real", "chainloop-dev-chainloop")}`);
+    const dir = await readDir(`file://${join(COMPAT, "real", "chainloop-dev-chainloop")}`);
     const before = await scratchDatabases(dev);
     const result = await replayDir(`${dev}?sslmode=disable&search_path=public`, dir);
     expect(result).toMatchObject({ files: 140, statements: 290 });

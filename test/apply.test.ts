@@ -1,12 +1,19 @@
 // apply against a real PostgreSQL 15: Atlas's revisions table, tx modes, resume, pending rules, dry-run.
 import { join } from "node:path";
 import { applyDir, dirStatus, readDir } from "@migrate-relay/core";
-import { testCluster, testDatabase } from "@migrate-relay/testkit";
+import {
+  COMPAT,
+  memDir,
+  publicTables,
+  query,
+  revisionRows,
+  testCluster,
+  testDatabase,
+} from "@migrate-relay/testkit";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { memDir, publicTables, query, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 
-const REAL = "/work/shared/compat/real";
+const REAL = join(COMPAT, "real");
 const realDir = (name: string) => readDir(`file://${join(REAL, name)}`);
 const withSsl = (url: string) => `${url}?sslmode=disable`;
 

@@ -1,5 +1,7 @@
-// Real local services for tests, benches and the demo. Test doubles are named as such.
+// Real local services for tests, benches and the demo, and the fixtures tests share. Test doubles are named as such.
 
+export * from "./compat";
+export * from "./db";
 export * from "./github-cache";
 export * from "./names";
 export * from "./pglite";

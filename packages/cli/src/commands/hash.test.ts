@@ -1,13 +1,10 @@
 import { chmod, cp, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { COMPAT } from "@migrate-relay/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Io } from "../command";
 import { runCli } from "../index";
-
-const COMPAT =
-  process.env.MIGRATE_RELAY_COMPAT ?? fileURLToPath(new URL("../../../../../shared/compat", import.meta.url));
 
 let cwd: string;
 beforeEach(async () => {

@@ -14,6 +14,7 @@ export type { Plan, PlanInput } from "./plan";
 export { planPending } from "./plan";
 export type { ReplayResult } from "./replay";
 export { replayDir } from "./replay";
+export type { RevisionRow } from "./revisions";
 export { createTableSql, DEFAULT_REVISIONS_SCHEMA, OPERATOR_VERSION, REVISIONS_TABLE } from "./revisions";
 export type { StatusOptions, StatusResult } from "./status";
 export { dirStatus } from "./status";

@@ -1,5 +1,5 @@
+import { memDir } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir } from "./apply.test-helpers";
 import { type PlanInput, planPending } from "./plan";
 import type { Revision } from "./types";
 

@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { archiveName, COMPAT, SUM_FOLDERS } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../errors";
 import { archiveDir, digestOf, unarchiveDir } from "./archive";
-import { archiveName, COMPAT, SUM_FOLDERS } from "./compat.test-helpers";
 import { migrationFile, readDir } from "./files";
 import type { MigrationDir } from "./types";
 

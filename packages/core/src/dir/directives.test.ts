@@ -1,7 +1,7 @@
 import { join } from "node:path";
+import { COMPAT } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../errors";
-import { COMPAT } from "./compat.test-helpers";
 import { directiveOf, fileDirectives, headerComments, isSumIgnored } from "./directives";
 import { readDir } from "./files";
 

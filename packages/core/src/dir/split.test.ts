@@ -1,8 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { COMPAT } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../errors";
-import { COMPAT } from "./compat.test-helpers";
 import { migrationFile, readDir } from "./files";
 import { fileStatements, POSTGRES_SPLIT, type SplitOptions, splitStatements } from "./split";
 

@@ -1,9 +1,9 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { COMPAT, copyWritable, SUM_FOLDERS } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../errors";
-import { COMPAT, copyWritable, SUM_FOLDERS } from "./compat.test-helpers";
 import { migrationFile, readDir } from "./files";
 import { hashDir, parseSum, sumExtends, sumTotal, validateDir } from "./sum";
 import type { MigrationDir } from "./types";

@@ -1,9 +1,6 @@
-// Test helpers for apply: in-memory directories and direct reads of the database (tests only).
+// For apply tests: in-memory migration directories and direct reads of a test database.
+import { hashDir, type MigrationDir, migrationFile, type RevisionRow } from "@migrate-relay/core";
 import pg from "pg";
-import { migrationFile } from "../dir/files";
-import { hashDir } from "../dir/sum";
-import type { MigrationDir } from "../dir/types";
-import type { RevisionRow } from "./revisions";
 
 export type { RevisionRow };
 

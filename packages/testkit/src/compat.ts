@@ -1,15 +1,14 @@
-// Where the shared compatibility vectors live (../shared/compat beside the checkout), for dir tests.
-import { existsSync } from "node:fs";
+// The compatibility vectors (Atlas's atlas.sum folders and lexer goldens, the archives, three real
+// migration directories), kept in the repository under testdata/compat (see its README).
 import { chmod, cp, readdir } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { REPO_ROOT } from "./runner";
 
-export const COMPAT =
-  process.env.MIGRATE_RELAY_COMPAT ?? fileURLToPath(new URL("../../../../../shared/compat", import.meta.url));
+/** testdata/compat in this checkout. */
+export const COMPAT = join(REPO_ROOT, "testdata", "compat");
 
-if (!existsSync(COMPAT)) {
-  throw new Error(`compatibility vectors not found at ${COMPAT}; set MIGRATE_RELAY_COMPAT to their folder`);
-}
+/** The real-world directories under COMPAT/real. */
+export const REAL_DIRS = ["chainloop-dev-chainloop", "diggerhq-digger", "hatchet-dev-hatchet"] as const;
 
 /** Every migration folder that has an atlas.sum written by Atlas (or committed by a real project). */
 export const SUM_FOLDERS = [
@@ -18,15 +17,13 @@ export const SUM_FOLDERS = [
   "atlas/sum/migrate",
   "atlas/sum/migrate-sub",
   "atlas/sum/sqlitetx3",
-  "real/chainloop-dev-chainloop",
-  "real/diggerhq-digger",
-  "real/hatchet-dev-hatchet",
+  ...REAL_DIRS.map((d) => `real/${d}`),
 ];
 
 /** The archive vector's name for a folder: its last path segment. */
 export const archiveName = (folder: string) => folder.slice(folder.lastIndexOf("/") + 1);
 
-/** Copies a vector folder and makes the copy writable (the vectors are read-only). */
+/** Copies a vector folder and makes the copy writable (a checkout may be read-only). */
 export async function copyWritable(from: string, to: string): Promise<void> {
   await cp(from, to, { recursive: true });
   await chmod(to, 0o755);
