@@ -1,4 +1,4 @@
-// Stores without conditional writes (DESIGN §4): `latest` is still written, last writer wins, and the
+// Stores without conditional writes (docs/relay.md): `latest` is still written, last writer wins, and the
 // result says so. testkit's proxy emulates a store that rejects If-Match/If-None-Match (501) and one
 // that ignores them; the run's shared server honours them as S3 does.
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";

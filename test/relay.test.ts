@@ -35,7 +35,7 @@ describe("push", () => {
     expect(json.Digest).toBe(rig.registry.find(slug, { tag: "v1" })?.digest);
     expect(json.Backups).toEqual([{ URL: rig.s3Url }, { URL: rig.s3Url2 }, { URL: rig.fileUrl }]);
 
-    // Blob layout of DESIGN §4 on the file replica.
+    // Blob layout (docs/architecture.md) on the file replica.
     const hex = result.digest.slice("sha256:".length);
     expect(await readdir(join(rig.fileRoot, slug, "archives"))).toEqual([`${hex}.tar`]);
     expect((await readdir(join(rig.fileRoot, slug, "tags"))).sort()).toEqual(["latest.json", "v1.json"]);

@@ -1,5 +1,5 @@
 // What the push and apply actions share: reading inputs (explicit input > atlas.hcl > default),
-// masking secrets, the license-grant cache (DESIGN §6) and failing with a message, not a stack.
+// masking secrets, the license-grant cache (docs/architecture.md, "The grant") and failing with a message, not a stack.
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import * as cache from "@actions/cache";

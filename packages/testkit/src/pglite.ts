@@ -19,7 +19,7 @@ export interface PgliteServer {
 
 /**
  * An embedded PostgreSQL for the demo: no server installed, `pg` connects over TCP. PGlite is one
- * single-user backend, so it serves one connection at a time (DESIGN §9): good for the demo, not for
+ * single-user backend, so it serves one connection at a time (docs/architecture.md): good for the demo, not for
  * lock or concurrency tests, which use startPostgres().
  */
 export async function startPglite(options: PgliteOptions = {}): Promise<PgliteServer> {

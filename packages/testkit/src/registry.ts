@@ -101,7 +101,7 @@ function errorsBody(message: string, code: string): string {
 
 /**
  * A TEST DOUBLE of the Atlas Cloud registry (an external service we cannot reach from here): an HTTP
- * server implementing exactly the two GraphQL operations the Atlas CLI uses (DESIGN §5), matched by
+ * server implementing exactly the two GraphQL operations the Atlas CLI uses (docs/architecture.md, "The registry"), matched by
  * operation name in the query text, over an in-memory (optionally on-disk) store:
  * - `query dirState($input: DirStateInput!) { dirState(input: $input) { content } }` with
  *   `{slug, tag?}` (no tag or `latest`: the last push) or `{slug, version}`; content is base64;

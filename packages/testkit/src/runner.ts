@@ -1,4 +1,4 @@
-// The runner-contract harness (DESIGN §9): runs `node dist/<action>/<phase>.js` the way the GitHub
+// The runner-contract harness (docs/architecture.md): runs `node dist/<action>/<phase>.js` the way the GitHub
 // Actions runner runs a JavaScript action's step, and reads back what the step wrote.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";

@@ -9,7 +9,7 @@ import {
 import type { AddressInfo } from "node:net";
 
 /**
- * An HTTP proxy in front of s3rver that adds what it lacks: conditional writes (DESIGN §9, trap 3).
+ * An HTTP proxy in front of s3rver that adds what it lacks: conditional writes (testkit README, trap 3).
  * PUT (and CompleteMultipartUpload, DELETE) with `If-None-Match: *` answers 412 when the key exists;
  * with `If-Match: <etag>` answers 404 when the key is missing and 412 when its ETag differs, as S3
  * does. Writes to one key are serialized, so a check-then-write is atomic (a compare-and-swap).

@@ -16,7 +16,7 @@ export const S3RVER_ACCESS_KEY_ID = "S3RVER";
 export const S3RVER_SECRET_ACCESS_KEY = "S3RVER";
 export const S3_TEST_REGION = "us-east-1";
 
-/** s3rver on 127.0.0.1 with the fixes of DESIGN §9 (checksums, legacy provider, conditional writes). */
+/** s3rver on 127.0.0.1 with the fixes in the testkit README (checksums, legacy provider, conditional writes). */
 export interface S3Server {
   /** The endpoint clients use: the conditional-write proxy in front of s3rver. */
   endpoint: string;
@@ -41,7 +41,7 @@ export interface S3Coordinates {
 
 /**
  * An SDK client configured for a local S3 server. `requestChecksumCalculation: "WHEN_REQUIRED"`
- * matters (DESIGN §9, trap 1): with the SDK's default, streamed bodies are sent with aws-chunked
+ * matters (testkit README, trap 1): with the SDK's default, streamed bodies are sent with aws-chunked
  * framing that s3rver stores verbatim, silently corrupting the object. Any S3 client the product
  * builds for a custom endpoint needs the same setting.
  */

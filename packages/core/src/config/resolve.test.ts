@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { resolveEnvFromSource } from "./resolve";
 import type { ResolvedEnv } from "./types";
 
-// The seed's atlas.hcl, exactly as in DESIGN §2.
+// The seed's atlas.hcl, exactly as users write it for Atlas.
 const SEED = `locals { backup_urls = ["s3://my-atlas-backups/example/migrations?region=us-east-1"] }
 env "ci" {
   dev = "postgres://postgres:pass@localhost:5432/dev?search_path=public&sslmode=disable"

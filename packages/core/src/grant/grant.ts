@@ -1,4 +1,4 @@
-// The license grant (DESIGN §6): the record of the last time the registry accepted this token.
+// The license grant (docs/architecture.md, "The grant"): the record of the last time the registry accepted this token.
 // While the registry cannot be reached, atlas:// work goes on only under an unexpired grant for the
 // same token and registry. Only a hash prefix of the token is kept, never the token.
 import { createHash, randomBytes } from "node:crypto";

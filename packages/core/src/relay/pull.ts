@@ -1,5 +1,5 @@
 // Fallback read: the primary (registry) first, then each backup in order; nothing unverified is
-// returned (DESIGN §4).
+// returned (docs/architecture.md, "Apply: data flow").
 import { DEFAULT_MAX_ARCHIVE_BYTES, unarchiveDir, validateDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, messageOf, RelayError } from "../errors";

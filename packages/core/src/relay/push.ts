@@ -1,4 +1,4 @@
-// Push: one archive, every replica at once, one result per target (DESIGN §4).
+// Push: one archive, every replica at once, one result per target (docs/architecture.md, "Push: data flow").
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { GrantStore } from "../grant/grant";

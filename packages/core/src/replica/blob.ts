@@ -1,4 +1,4 @@
-// The blob layout and write protocol of DESIGN §4, shared by the s3 and file replicas:
+// The blob layout and write protocol (docs/architecture.md), shared by the s3 and file replicas:
 //   <base>archives/<sha256>.tar   immutable, content-addressed
 //   <base>versions/<v>.json       manifest of the state whose last file is <v>
 //   <base>tags/<tag>.json         manifest for a tag; tags/latest.json is the commit point, last

@@ -1,4 +1,4 @@
-// The cloud registry (atlas://): the GraphQL operations the Atlas CLI uses (DESIGN §5).
+// The cloud registry (atlas://): the GraphQL operations the Atlas CLI uses (docs/architecture.md, "The registry").
 import { RelayError } from "../errors";
 import { redactUrl } from "../redact";
 import { type HttpAnswer, type HttpTimeouts, postJson } from "./http";

@@ -2,7 +2,7 @@
 // (multipart above MULTIPART_BYTES), `latest` uses If-Match compare-and-swap: S3 and compatible
 // stores that honour conditional writes never lose an update.
 //
-// Stores without conditional writes (DESIGN §4: "say so in the result and degrade to
+// Stores without conditional writes (docs/relay.md: "say so in the result and degrade to
 // last-writer-wins") come in two kinds:
 // - Those that REJECT the headers. AWS answers 501 NotImplemented ("A header you provided implies
 //   functionality that is not implemented") to a condition it does not implement, and so do other
@@ -53,7 +53,7 @@ export function s3ClientConfig(loc: S3Location, connectMs: number): S3ClientConf
   else if (loc.endpoint) config.region = "us-east-1";
   if (loc.endpoint) {
     config.endpoint = loc.endpoint;
-    // S3-compatible servers mishandle the SDK's default streamed checksums (DESIGN §9).
+    // S3-compatible servers mishandle the SDK's default streamed checksums (docs/architecture.md, "Tests against real parts").
     config.requestChecksumCalculation = "WHEN_REQUIRED";
     config.responseChecksumValidation = "WHEN_REQUIRED";
   }

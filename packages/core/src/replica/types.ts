@@ -14,7 +14,7 @@ export interface StateSource {
 export interface State {
   /** Repository name (slug): the registry slug and the folder in blob layouts. */
   repo: string;
-  /** The directory archive (DESIGN §3): these bytes travel everywhere unchanged. */
+  /** The directory archive (docs/architecture.md): these bytes travel everywhere unchanged. */
   archive: Uint8Array;
   /** `sha256:<hex>` of `archive`. */
   digest: string;

@@ -1,4 +1,4 @@
-// Replica URLs, parsed and checked before anything is written (DESIGN §4).
+// Replica URLs, parsed and checked before anything is written (docs/relay.md).
 import { isAbsolute, resolve } from "node:path";
 import { inputError } from "../errors";
 import { redactUrl } from "../redact";
