@@ -5,6 +5,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
+  findPostgres,
   S3RVER_ACCESS_KEY_ID,
   S3RVER_SECRET_ACCESS_KEY,
   startPostgres,
@@ -27,6 +28,9 @@ export default async function setup(): Promise<() => Promise<void>> {
     throw postgres.status === "rejected" ? postgres.reason : (s3 as PromiseRejectedResult).reason;
   }
   process.env[TEST_PG_URL_ENV] = postgres.value.adminUrl;
+  // Which server this run tests against, for the log (MIGRATE_RELAY_TEST_PG picks another).
+  const bin = findPostgres();
+  console.log(`Node ${process.version}, PostgreSQL ${bin.major} (${bin.source}: ${bin.dir})`);
   process.env[TEST_S3_ENDPOINT_ENV] = s3.value.endpoint;
   // The SDK's default credential chain finds s3rver's account; no instance-metadata lookups.
   process.env.AWS_ACCESS_KEY_ID = S3RVER_ACCESS_KEY_ID;

@@ -1,6 +1,16 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { findPostgresBin, testCluster, testDatabase } from "./postgres";
+import {
+  findPostgres,
+  findPostgresBin,
+  NPM_PG_DEFAULT,
+  TEST_PG_ENV,
+  testCluster,
+  testDatabase,
+  wantedPostgres,
+} from "./postgres";
 
 async function query<T>(url: string, sql: string): Promise<T[]> {
   const client = new pg.Client({ connectionString: url });
@@ -15,6 +25,39 @@ async function query<T>(url: string, sql: string): Promise<T[]> {
 describe("postgres launcher", () => {
   it("finds a bin dir with initdb and pg_ctl", () => {
     expect(findPostgresBin()).toMatch(/bin$/);
+    expect(existsSync(join(findPostgresBin(), "initdb"))).toBe(true);
+  });
+
+  it(`reads ${TEST_PG_ENV}: a major, npm:<major>, npm, or nothing`, () => {
+    expect(wantedPostgres("")).toEqual({ npmOnly: false });
+    expect(wantedPostgres("16")).toEqual({ major: "16", npmOnly: false });
+    expect(wantedPostgres("npm:17")).toEqual({ major: "17", npmOnly: true });
+    expect(wantedPostgres("npm")).toEqual({ major: NPM_PG_DEFAULT, npmOnly: true });
+    expect(() => wantedPostgres("sixteen")).toThrow(`${TEST_PG_ENV}=sixteen: expected a major version`);
+  });
+
+  it("has the npm registry's server binaries for the default major, with no system PostgreSQL needed", () => {
+    const bin = findPostgres({ major: NPM_PG_DEFAULT, npmOnly: true });
+    expect(bin).toMatchObject({ major: NPM_PG_DEFAULT, source: "npm" });
+    for (const tool of ["initdb", "pg_ctl", "postgres"])
+      expect(existsSync(join(bin.dir, tool)), tool).toBe(true);
+  });
+
+  it("says how to get a major that is not there", () => {
+    expect(() => findPostgres({ major: "9", npmOnly: true })).toThrow(
+      "PostgreSQL 9 server binaries not found: not installed from npm; run `npm run postgres -- 9`",
+    );
+  });
+
+  it(`runs the major ${TEST_PG_ENV} asks for`, async () => {
+    const rows = await query<{ v: string }>(
+      testCluster().adminUrl,
+      "SELECT current_setting('server_version_num') AS v",
+    );
+    const major = String(Math.floor(Number(rows[0]?.v) / 10000));
+    expect(major).toBe(findPostgres().major);
+    const wanted = wantedPostgres().major;
+    if (wanted) expect(major).toBe(wanted);
   });
 
   it("gives each call a fresh database on the run's cluster", async () => {

