@@ -80,7 +80,6 @@ export const NPM_PG_VERSIONS: Readonly<Record<string, string>> = {
   "15": "15.18.0-beta.17",
   "16": "16.14.0-beta.17",
   "17": "17.10.0-beta.17",
-  "18": "18.4.0-beta.17",
 };
 export const NPM_PG_DEFAULT = "15";
 const TESTKIT_ROOT = fileURLToPath(new URL("..", import.meta.url));
