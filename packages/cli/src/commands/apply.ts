@@ -18,6 +18,7 @@ import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
 function fileLine(f: AppliedFile): string {
   const time = `${f.ms.toFixed(1)} ms`;
   const resumed = f.skipped ? `, resumed after ${f.skipped}` : "";
+  if (f.error?.step) return `  FAIL ${f.name}  ${f.error.step}: ${f.error.text}  ${time}`;
   if (f.error) {
     return `  FAIL ${f.name}  statement ${f.error.index}/${f.total} (line ${f.error.line}): ${f.error.text}  ${time}`;
   }

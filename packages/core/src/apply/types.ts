@@ -32,11 +32,13 @@ export interface ApplyOptions {
 }
 
 export interface StatementError {
-  /** The failing statement's text. */
+  /** The failing statement's text ("" when the tool's own step around the file failed: see `step`). */
   stmt: string;
+  /** Set when no statement of the file failed but a step around it did (BEGIN, recording, COMMIT). */
+  step?: string;
   /** The server's message. */
   text: string;
-  /** 1-based index of the statement in its file. */
+  /** 1-based index of the statement in its file (0 for a step). */
   index: number;
   /** 1-based line of the statement in its file. */
   line: number;
