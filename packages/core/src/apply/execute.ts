@@ -416,7 +416,7 @@ async function runInTx(
     const last = completed[completed.length - 1];
     if (own && last?.tag !== "COMMIT") {
       const why = `the server answered ${last?.tag ?? "nothing"}`;
-      const failed = stepError(pf, "COMMIT", { message: `COMMIT failed (${why})` }, ctx.secrets);
+      const failed = stepError("COMMIT", { message: `COMMIT failed (${why})` }, ctx.secrets);
       return {
         executed: 0,
         failed,
@@ -431,7 +431,7 @@ async function runInTx(
     const failed = statementError(pf, owner, error, ctx.secrets, failedAt?.offset ?? 0);
     return { executed, failed, error: failure(pf, failed, after, lost) };
   }
-  const failed = stepError(pf, owner ?? "the file", error, ctx.secrets);
+  const failed = stepError(owner ?? "the file", error, ctx.secrets);
   const message = `${pf.file.name}: ${failed.step} failed: ${failed.text}; ${after}`;
   return {
     executed: 0,
@@ -459,7 +459,6 @@ function afterFailure(pf: PreparedFile, completed: readonly Piece[], lostAtTail:
 
 /** A failure of the tool's own SQL around the file: the file failed, without a statement of its own. */
 function stepError(
-  pf: PreparedFile,
   step: string,
   err: { message?: string; code?: string },
   secrets: readonly string[],
