@@ -108,40 +108,66 @@ export const applyCommand: Command = {
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
     const results: ApplyResult[] = [];
     const loadDir = dirLoader(flags, io, { log: !json });
-    for (const { target, options } of prepared) {
-      if (!json)
-        io.out(
-          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        );
-      let result: ApplyResult;
-      try {
-        const loaded = await loadDir(target);
-        result = await applyDir(loaded.dir, {
-          ...options,
-          source: loaded.source,
-          trail: loaded.trail,
-          onFile: json ? undefined : (f) => io.out(fileLine(f)),
-        });
-      } catch (err) {
-        // Bad usage stops the command (exit 2); anything else is this target's failure.
-        if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-        const trail = err instanceof PullError ? { trail: err.trail } : {};
-        result = {
-          url: redactUrl(target.url),
-          current: "",
-          target: "",
-          pending: [],
-          applied: [],
-          dryRun: options.dryRun === true,
-          ms: 0,
-          error: { kind: err.kind, message: messageOf(err) },
-          ...trail,
-        };
-      }
-      results.push(result);
-      if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+    // SIGINT/SIGTERM: the current file rolls back, the lock is released, the report says what was
+    // applied and the exit is 1. A second signal has Node's default effect (exit at once).
+    const stop = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      unlisten();
+      io.err(
+        `migrate-relay apply: ${signal}: rolling back the current file and stopping (again to quit at once)`,
+      );
+      stop.abort(signal);
+    };
+    const unlisten = () => {
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    try {
+      return await applyTargets();
+    } finally {
+      unlisten();
     }
-    if (json) io.out(JSON.stringify(results, null, 2));
-    return results.some((r) => r.error) ? 1 : 0;
+
+    async function applyTargets(): Promise<number> {
+      for (const { target, options } of prepared) {
+        if (stop.signal.aborted) break;
+        if (!json)
+          io.out(
+            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+          );
+        let result: ApplyResult;
+        try {
+          const loaded = await loadDir(target);
+          result = await applyDir(loaded.dir, {
+            ...options,
+            source: loaded.source,
+            trail: loaded.trail,
+            onFile: json ? undefined : (f) => io.out(fileLine(f)),
+            signal: stop.signal,
+          });
+        } catch (err) {
+          // Bad usage stops the command (exit 2); anything else is this target's failure.
+          if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
+          const trail = err instanceof PullError ? { trail: err.trail } : {};
+          result = {
+            url: redactUrl(target.url),
+            current: "",
+            target: "",
+            pending: [],
+            applied: [],
+            dryRun: options.dryRun === true,
+            ms: 0,
+            error: { kind: err.kind, message: messageOf(err) },
+            ...trail,
+          };
+        }
+        results.push(result);
+        if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+      }
+      if (json) io.out(JSON.stringify(results, null, 2));
+      return results.some((r) => r.error) || stop.signal.aborted ? 1 : 0;
+    }
   },
 };

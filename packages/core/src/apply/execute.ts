@@ -143,6 +143,9 @@ export interface RunContext {
   lock?: HeldLock;
   secrets: readonly string[];
   onFile?: (file: AppliedFile) => void;
+  signal?: AbortSignal;
+  /** Cancels the statement running on `client` (from another connection). */
+  cancel?: () => Promise<unknown>;
 }
 
 export interface RunOutcome {
@@ -194,6 +197,10 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
   const drain = async () => {
     while (inFlight.length) await settleOldest();
   };
+  // The statement running when the signal comes is cancelled: its file fails and rolls back, and the
+  // commit chain keeps everything queued behind it from running.
+  const onAbort = () => void ctx.cancel?.().catch(() => undefined);
+  ctx.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     // Resume checks first: a changed history must stop the run before anything is sent.
     const skips = new Map(files.map((pf) => [pf, resumePoint(pf, ctx.revisions.get(pf.file.version))]));
@@ -201,6 +208,10 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
     const chain = new CommitChain();
     await ctx.client.query(chain.start());
     for (const pf of files) {
+      if (ctx.signal?.aborted) {
+        await drain();
+        failed ??= interrupted(ctx.signal, `stopped before ${pf.file.name}`);
+      }
       const lost = ctx.lock?.lost();
       if (lost) {
         await drain();
@@ -226,13 +237,22 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
   } catch (err) {
     await drain().catch(() => undefined);
     failed ??= asRelayError(err, ctx);
+  } finally {
+    ctx.signal?.removeEventListener("abort", onAbort);
   }
+  if (failed && ctx.signal?.aborted && !failed.message.startsWith("interrupted"))
+    failed = interrupted(ctx.signal, failed.message);
   if (failed) {
     // Ends the failed file's aborted transaction block (tx-mode all: the run's), after everything queued.
     await ctx.client.query("ROLLBACK").catch(() => undefined);
     if (all) for (const f of applied) if (!f.error) f.rolledBack = true;
   }
   return failed ? { applied, error: failed } : { applied };
+}
+
+function interrupted(signal: AbortSignal, what: string): RelayError {
+  const by = typeof signal.reason === "string" ? signal.reason : "a signal";
+  return new RelayError("migration", `interrupted by ${by}: ${what}`);
 }
 
 function asRelayError(err: unknown, ctx: RunContext): RelayError {
@@ -568,6 +588,11 @@ async function runNone(
   try {
     await write(applied); // marks the file as started, as Atlas does
     for (; applied < pf.statements.length; applied++) {
+      if (ctx.signal?.aborted) {
+        const after = `statements 1-${applied} stay applied and recorded; the next apply resumes at statement ${applied + 1}`;
+        const error = interrupted(ctx.signal, `${pf.file.name}: ${after}`);
+        return { executed: applied - skip, failed: stepError("interrupted", error, []), error };
+      }
       try {
         await client.query(pf.statements[applied]!.text);
       } catch (err) {
@@ -588,7 +613,8 @@ async function runNone(
       ? `recording statement ${unrecorded} failed: ${e.message}; it ran but is not recorded, so the next apply runs it again`
       : `recording the file's start failed: ${e.message}`;
     const message = `${pf.file.name}: ${what}`;
-    return { executed: applied - skip, error: new RelayError(e.kind, message, { cause: err }) };
+    const failed = stepError("recording the revision", e, []);
+    return { executed: applied - skip, failed, error: new RelayError(e.kind, message, { cause: err }) };
   }
   return { executed: applied - skip };
 }
