@@ -12,6 +12,7 @@ import {
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
+import { whileStoppable } from "../signals";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
 import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
 
@@ -109,30 +110,12 @@ export const applyCommand: Command = {
     const results: ApplyResult[] = [];
     const loadDir = dirLoader(flags, io, { log: !json });
     // SIGINT/SIGTERM: the current file rolls back, the lock is released, the report says what was
-    // applied and the exit is 1. A second signal has Node's default effect (exit at once).
-    const stop = new AbortController();
-    const onSignal = (signal: NodeJS.Signals) => {
-      unlisten();
-      io.err(
-        `migrate-relay apply: ${signal}: rolling back the current file and stopping (again to quit at once)`,
-      );
-      stop.abort(signal);
-    };
-    const unlisten = () => {
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-    try {
-      return await applyTargets();
-    } finally {
-      unlisten();
-    }
+    // applied and the exit is 1.
+    return whileStoppable(io, "rolling back the current file and stopping", applyTargets);
 
-    async function applyTargets(): Promise<number> {
+    async function applyTargets(stop: AbortSignal): Promise<number> {
       for (const { target, options } of prepared) {
-        if (stop.signal.aborted) break;
+        if (stop.aborted) break;
         if (!json)
           io.out(
             `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
@@ -145,7 +128,7 @@ export const applyCommand: Command = {
             source: loaded.source,
             trail: loaded.trail,
             onFile: json ? undefined : (f) => io.out(fileLine(f)),
-            signal: stop.signal,
+            signal: stop,
           });
         } catch (err) {
           // Bad usage stops the command (exit 2); anything else is this target's failure.
@@ -167,7 +150,7 @@ export const applyCommand: Command = {
         if (!json) (result.error ? io.err : io.out)(summaryLine(result));
       }
       if (json) io.out(JSON.stringify(results, null, 2));
-      return results.some((r) => r.error) || stop.signal.aborted ? 1 : 0;
+      return results.some((r) => r.error) || stop.aborted ? 1 : 0;
     }
   },
 };
