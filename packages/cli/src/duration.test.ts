@@ -13,6 +13,12 @@ describe("parseDuration", () => {
     expect(parseDuration(text, "lock-timeout")).toBe(ms);
   });
 
+  it("refuses what a timer cannot hold (over 24.8 days) instead of firing at once", () => {
+    expect(parseDuration("596h", "timeout")).toBe(596 * 3_600_000);
+    expect(() => parseDuration("600h", "timeout")).toThrow(/--timeout "600h" is longer than 24\.8 days/);
+    expect(() => parseDuration("2147484", "timeout")).toThrow(/longer than 24\.8 days/);
+  });
+
   it.each(["", "10 parsecs", "s10", "10sx"])("refuses %j, naming the flag", (text) => {
     expect(() => parseDuration(text, "lock-timeout")).toThrow(/--lock-timeout/);
   });

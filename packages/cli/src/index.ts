@@ -15,9 +15,30 @@ export { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "./config-flags";
 // Each command lives in its own module under commands/; list it here to make it reachable.
 const COMMANDS: Command[] = [applyCommand, envCommand, hashCommand, pullCommand, pushCommand, statusCommand];
 
+/**
+ * A write that survives its reader going away (`migrate-relay apply ... | head`): after EPIPE or any
+ * other stream error the rest of the output is dropped and the work goes on, so an apply is never
+ * stopped midway by its log, and no stack trace is printed.
+ */
+function lineWriter(stream: NodeJS.WriteStream): (line: string) => void {
+  let closed = false;
+  if (!stream.listenerCount("error"))
+    stream.on("error", () => {
+      closed = true;
+    });
+  return (line) => {
+    if (closed || stream.destroyed) return;
+    stream.write(`${line}\n`);
+  };
+}
+let writers: { out: (line: string) => void; err: (line: string) => void } | undefined;
+function processWriters() {
+  if (!writers) writers = { out: lineWriter(process.stdout), err: lineWriter(process.stderr) };
+  return writers;
+}
+
 const processIo = (): Io => ({
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  ...processWriters(),
   env: process.env,
   cwd: process.cwd(),
 });

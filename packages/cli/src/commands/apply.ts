@@ -12,12 +12,14 @@ import {
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
+import { whileStoppable } from "../signals";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
 import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
 
 function fileLine(f: AppliedFile): string {
   const time = `${f.ms.toFixed(1)} ms`;
   const resumed = f.skipped ? `, resumed after ${f.skipped}` : "";
+  if (f.error?.step) return `  FAIL ${f.name}  ${f.error.step}: ${f.error.text}  ${time}`;
   if (f.error) {
     return `  FAIL ${f.name}  statement ${f.error.index}/${f.total} (line ${f.error.line}): ${f.error.text}  ${time}`;
   }
@@ -107,40 +109,48 @@ export const applyCommand: Command = {
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
     const results: ApplyResult[] = [];
     const loadDir = dirLoader(flags, io, { log: !json });
-    for (const { target, options } of prepared) {
-      if (!json)
-        io.out(
-          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        );
-      let result: ApplyResult;
-      try {
-        const loaded = await loadDir(target);
-        result = await applyDir(loaded.dir, {
-          ...options,
-          source: loaded.source,
-          trail: loaded.trail,
-          onFile: json ? undefined : (f) => io.out(fileLine(f)),
-        });
-      } catch (err) {
-        // Bad usage stops the command (exit 2); anything else is this target's failure.
-        if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-        const trail = err instanceof PullError ? { trail: err.trail } : {};
-        result = {
-          url: redactUrl(target.url),
-          current: "",
-          target: "",
-          pending: [],
-          applied: [],
-          dryRun: options.dryRun === true,
-          ms: 0,
-          error: { kind: err.kind, message: messageOf(err) },
-          ...trail,
-        };
+    // SIGINT/SIGTERM: the current file rolls back, the lock is released, the report says what was
+    // applied and the exit is 1.
+    return whileStoppable(io, "rolling back the current file and stopping", applyTargets);
+
+    async function applyTargets(stop: AbortSignal): Promise<number> {
+      for (const { target, options } of prepared) {
+        if (stop.aborted) break;
+        if (!json)
+          io.out(
+            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+          );
+        let result: ApplyResult;
+        try {
+          const loaded = await loadDir(target);
+          result = await applyDir(loaded.dir, {
+            ...options,
+            source: loaded.source,
+            trail: loaded.trail,
+            onFile: json ? undefined : (f) => io.out(fileLine(f)),
+            signal: stop,
+          });
+        } catch (err) {
+          // Bad usage stops the command (exit 2); anything else is this target's failure.
+          if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
+          const trail = err instanceof PullError ? { trail: err.trail } : {};
+          result = {
+            url: redactUrl(target.url),
+            current: "",
+            target: "",
+            pending: [],
+            applied: [],
+            dryRun: options.dryRun === true,
+            ms: 0,
+            error: { kind: err.kind, message: messageOf(err) },
+            ...trail,
+          };
+        }
+        results.push(result);
+        if (!json) (result.error ? io.err : io.out)(summaryLine(result));
       }
-      results.push(result);
-      if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+      if (json) io.out(JSON.stringify(results, null, 2));
+      return results.some((r) => r.error) || stop.aborted ? 1 : 0;
     }
-    if (json) io.out(JSON.stringify(results, null, 2));
-    return results.some((r) => r.error) ? 1 : 0;
   },
 };

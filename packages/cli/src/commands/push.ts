@@ -10,6 +10,7 @@ import {
 } from "@migrate-relay/core";
 import { bool, str } from "../args";
 import type { Command } from "../command";
+import { whileStoppable } from "../signals";
 import {
   durationFlag,
   envFromFlags,
@@ -73,7 +74,9 @@ export const pushCommand: Command = {
     // Publish only a directory that applies: a failed replay stops here, before any target is written.
     const devUrl = str(flags, "dev-url") ?? env?.dev;
     if (devUrl) {
-      const replay = await replayDir(devUrl, dir);
+      const replay = await whileStoppable(io, "dropping the scratch database and stopping", (signal) =>
+        replayDir(devUrl, dir, { signal }),
+      );
       if (!json) {
         io.out(
           `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,

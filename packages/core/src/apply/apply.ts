@@ -126,6 +126,11 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
       lock,
       secrets: target.secrets,
       onFile: options.onFile,
+      signal: options.signal,
+      cancel: async () => {
+        const pid = (client as unknown as { processID?: number }).processID;
+        if (lockClient && pid) await lockClient.query("SELECT pg_cancel_backend($1)", [pid]);
+      },
     });
     result.applied = outcome.applied;
     if (outcome.error) result.error = { kind: outcome.error.kind, message: outcome.error.message };

@@ -35,6 +35,23 @@ export function runBatch(client: pg.Client, text: string): Promise<BatchOutcome>
 }
 
 /**
+ * Parses `sql` as one statement without running it (extended protocol Parse + Sync); resolves to the
+ * server's error, if any. Raw parsing only for DDL; for queries the server also resolves names.
+ */
+export function parsesAlone(client: pg.Client, sql: string): Promise<BatchOutcome["error"]> {
+  return new Promise((resolve) => {
+    const query = new pg.Query(sql, undefined, (error) => resolve(error ?? undefined));
+    // Only the submit differs from pg's Query: Parse of the unnamed statement, then Sync.
+    (query as unknown as { submit: (c: pg.Connection) => null }).submit = (connection) => {
+      connection.parse({ text: sql, name: "", types: [] }, false);
+      connection.sync();
+      return null;
+    };
+    client.query(query);
+  });
+}
+
+/**
  * True when `sql` holds no statement, only comments, whitespace and semicolons: the server sends no
  * CommandComplete for such a piece of a multi-statement message.
  */

@@ -1,7 +1,8 @@
 // Runs migration files on one connection in tx-mode file / all / none, writing revisions as Atlas does.
 //
 // Round trips: in file and all mode a file goes to the server as one simple-query message
-// (BEGIN; statements; the revision upsert; COMMIT), so a file costs one round trip. The server stops at
+// (BEGIN; chain check; statements; the revision upsert; chain mark; COMMIT), so a file costs one round
+// trip, and up to PIPELINE_DEPTH files are in flight at once. The server stops at
 // the first error; counting the commands that completed before it names the failing statement (blank
 // statements, which complete nothing, are skipped in that count). Files with a custom delimiter may hold
 // several SQL statements in one "statement", so they run one statement per message instead. In none
@@ -12,7 +13,8 @@ import { fileDirectives } from "../dir/directives";
 import { fileStatements } from "../dir/split";
 import type { MigrationFile } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
-import { isBlankSql, runBatch, terminated } from "./batch";
+import { isBlankSql, parsesAlone, runBatch, terminated } from "./batch";
+import { type ChainLink, CommitChain } from "./chain";
 import { scrub } from "./connection";
 import { statementHashes } from "./hashes";
 import type { HeldLock } from "./lock";
@@ -55,6 +57,7 @@ export function prepareFiles(
       }
       mode = own;
     }
+    checkUtf8(file);
     let statements: PreparedFile["statements"];
     try {
       statements = fileStatements(file).map((s) => ({ text: s.text, line: s.line }));
@@ -75,6 +78,62 @@ export function prepareFiles(
   });
 }
 
+/**
+ * The connection's client_encoding is UTF8 (pg's), so the server takes a file's bytes only when they are
+ * valid UTF-8: anything else would be replaced on the way and applied as other text than the file and
+ * its atlas.sum line hold. Refused before anything runs, naming where.
+ */
+function checkUtf8(file: MigrationFile): void {
+  const at = invalidUtf8At(file.content);
+  if (at === -1) return;
+  const bytes = file.content.subarray(at, at + 4);
+  let line = 1;
+  for (let i = 0; i < at; i++) if (file.content[i] === 0x0a) line++;
+  const shown = Array.from(bytes.subarray(0, 2), (b) => `0x${b.toString(16).padStart(2, "0")}`).join(" ");
+  throw new RelayError(
+    "migration",
+    `${file.name}: line ${line}, byte offset ${at}: the bytes ${shown} are not valid UTF-8, the encoding the server is sent; save the file as UTF-8 (nothing was run)`,
+  );
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** Offset of the first byte that does not start a valid UTF-8 sequence, or -1. */
+export function invalidUtf8At(bytes: Uint8Array): number {
+  try {
+    strictUtf8.decode(bytes);
+    return -1;
+  } catch {}
+  for (let i = 0; i < bytes.length; ) {
+    const n = utf8SequenceLength(bytes, i);
+    if (n === 0) return i;
+    i += n;
+  }
+  return -1;
+}
+
+/** Length of the valid UTF-8 sequence at `i` (RFC 3629: no overlongs, surrogates or > U+10FFFF), or 0. */
+function utf8SequenceLength(b: Uint8Array, i: number): number {
+  const c = b[i]!;
+  if (c < 0x80) return 1;
+  const cont = (k: number, lo = 0x80, hi = 0xbf) => {
+    const x = b[i + k];
+    return x !== undefined && x >= lo && x <= hi;
+  };
+  if (c >= 0xc2 && c <= 0xdf) return cont(1) ? 2 : 0;
+  if (c >= 0xe0 && c <= 0xef) {
+    const lo = c === 0xe0 ? 0xa0 : 0x80;
+    const hi = c === 0xed ? 0x9f : 0xbf;
+    return cont(1, lo, hi) && cont(2) ? 3 : 0;
+  }
+  if (c >= 0xf0 && c <= 0xf4) {
+    const lo = c === 0xf0 ? 0x90 : 0x80;
+    const hi = c === 0xf4 ? 0x8f : 0xbf;
+    return cont(1, lo, hi) && cont(2) && cont(3) ? 4 : 0;
+  }
+  return 0;
+}
+
 export interface RunContext {
   client: pg.Client;
   /** Revisions schema; undefined for a replay, which records nothing. */
@@ -84,6 +143,9 @@ export interface RunContext {
   lock?: HeldLock;
   secrets: readonly string[];
   onFile?: (file: AppliedFile) => void;
+  signal?: AbortSignal;
+  /** Cancels the statement running on `client` (from another connection). */
+  cancel?: () => Promise<unknown>;
 }
 
 export interface RunOutcome {
@@ -108,10 +170,12 @@ const PIPELINE_DEPTH = 32;
  * Runs the files in order; stops at the first failure. tx-mode all wraps every file in one transaction.
  *
  * Transactional files are pipelined: up to PIPELINE_DEPTH files are on the wire before the first
- * answer is read. That is safe because a failing file leaves the session in an aborted transaction
- * block (its message began with BEGIN, and deferred constraints are checked before COMMIT), so every
- * file queued behind it fails at its own BEGIN with 25P02 and changes nothing. Files that end the
- * transaction themselves, and none-mode files, wait for everything before them.
+ * answer is read. What keeps a file from running after a failed one is the commit chain (chain.ts):
+ * each file's message first checks the mark its predecessor sets just before its COMMIT, and a mark
+ * set in a transaction that did not commit does not exist. So whatever happened to the predecessor
+ * (a message rejected at parse time, a run-time error, a failed COMMIT), every file queued behind it
+ * fails at its check and changes nothing. Files that end the transaction themselves, files with a
+ * custom delimiter and none-mode files wait for everything before them.
  */
 export async function runFiles(files: readonly PreparedFile[], ctx: RunContext): Promise<RunOutcome> {
   const applied: AppliedFile[] = [];
@@ -133,11 +197,21 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
   const drain = async () => {
     while (inFlight.length) await settleOldest();
   };
+  // The statement running when the signal comes is cancelled: its file fails and rolls back, and the
+  // commit chain keeps everything queued behind it from running.
+  const onAbort = () => void ctx.cancel?.().catch(() => undefined);
+  ctx.signal?.addEventListener("abort", onAbort, { once: true });
   try {
     // Resume checks first: a changed history must stop the run before anything is sent.
     const skips = new Map(files.map((pf) => [pf, resumePoint(pf, ctx.revisions.get(pf.file.version))]));
     if (all) await ctx.client.query("BEGIN");
+    const chain = new CommitChain();
+    await ctx.client.query(chain.start());
     for (const pf of files) {
+      if (ctx.signal?.aborted) {
+        await drain();
+        failed ??= interrupted(ctx.signal, `stopped before ${pf.file.name}`);
+      }
       const lost = ctx.lock?.lost();
       if (lost) {
         await drain();
@@ -150,7 +224,8 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
       const pipelined = pf.mode !== "none" && pf.batchable && !pf.endsTx;
       if (!pipelined) await drain();
       if (failed) break;
-      inFlight.push(runFile(pf, ctx, skips.get(pf) ?? 0));
+      const link = pf.mode === "none" ? undefined : chain.next();
+      inFlight.push(runFile(pf, ctx, skips.get(pf) ?? 0, link));
       if (!pipelined || inFlight.length >= PIPELINE_DEPTH) await settleOldest();
     }
     await drain();
@@ -162,13 +237,22 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
   } catch (err) {
     await drain().catch(() => undefined);
     failed ??= asRelayError(err, ctx);
+  } finally {
+    ctx.signal?.removeEventListener("abort", onAbort);
   }
+  if (failed && ctx.signal?.aborted && !failed.message.startsWith("interrupted"))
+    failed = interrupted(ctx.signal, failed.message);
   if (failed) {
     // Ends the failed file's aborted transaction block (tx-mode all: the run's), after everything queued.
     await ctx.client.query("ROLLBACK").catch(() => undefined);
     if (all) for (const f of applied) if (!f.error) f.rolledBack = true;
   }
   return failed ? { applied, error: failed } : { applied };
+}
+
+function interrupted(signal: AbortSignal, what: string): RelayError {
+  const by = typeof signal.reason === "string" ? signal.reason : "a signal";
+  return new RelayError("migration", `interrupted by ${by}: ${what}`);
 }
 
 function asRelayError(err: unknown, ctx: RunContext): RelayError {
@@ -202,7 +286,12 @@ function resumePoint(pf: PreparedFile, existing: Revision | undefined): number {
   return existing.applied;
 }
 
-async function runFile(pf: PreparedFile, ctx: RunContext, skip: number): Promise<FileOutcome> {
+async function runFile(
+  pf: PreparedFile,
+  ctx: RunContext,
+  skip: number,
+  link: ChainLink | undefined,
+): Promise<FileOutcome> {
   const start = performance.now();
   const existing = ctx.revisions.get(pf.file.version);
   const result: AppliedFile = {
@@ -216,7 +305,9 @@ async function runFile(pf: PreparedFile, ctx: RunContext, skip: number): Promise
     skipped: skip,
   };
   const outcome =
-    pf.mode === "none" ? await runNone(pf, ctx, existing, skip) : await runInTx(pf, ctx, existing, skip);
+    pf.mode === "none" || !link
+      ? await runNone(pf, ctx, existing, skip)
+      : await runInTx(pf, ctx, existing, skip, link);
   result.statements = outcome.executed;
   if (outcome.failed) result.error = outcome.failed;
   return { file: result, error: outcome.error, start, end: performance.now() };
@@ -301,13 +392,12 @@ async function runInTx(
   ctx: RunContext,
   existing: Revision | undefined,
   skip: number,
+  link: ChainLink,
 ): Promise<StepOutcome> {
   const own = pf.mode === "file";
-  const rolledBack = own
-    ? "the file's transaction was rolled back; nothing of it is applied"
-    : "the run's transaction was rolled back";
   const head: [string, string][] = [];
   if (own) head.push(["BEGIN", "BEGIN"]);
+  head.push(["checking the previous file committed", link.check]);
   if (ctx.schema && !own) head.push(["starting the file clock", FILE_CLOCK_SQL]);
   const upsert = ctx.schema
     ? inlineQuery(
@@ -317,12 +407,14 @@ async function runInTx(
         }),
       )
     : undefined;
-  // Deferred constraints fail here, inside the transaction, rather than at COMMIT (see runFiles).
+  // Deferred constraints fail here, inside the transaction, rather than at COMMIT: the error then
+  // belongs to the file with a clear step name (the chain would stop the run either way).
   const tail: [string, string][] = [
     ...(own
       ? ([["checking deferred constraints", "SET CONSTRAINTS ALL IMMEDIATE"]] as [string, string][])
       : []),
     ...(upsert ? ([["recording the revision", upsert]] as [string, string][]) : []),
+    ["marking the file committed", link.mark],
     ...(own ? ([["COMMIT", "COMMIT"]] as [string, string][]) : []),
   ];
   // Every piece of the file's message, and whom an error in it belongs to: a statement index or a step.
@@ -338,29 +430,66 @@ async function runInTx(
     : await runOneByOne(ctx.client, pieces);
   const { completed, error, failedAt } = outcome;
   const executed = completed.filter((p) => typeof p.owner === "number").length;
+  const lost = error !== undefined && isConnectionError(error);
+  const after = afterFailure(pf, completed, lost && typeof failedAt?.owner !== "number");
   if (!error) {
     const last = completed[completed.length - 1];
     if (own && last?.tag !== "COMMIT") {
       const why = `the server answered ${last?.tag ?? "nothing"}`;
+      const failed = stepError("COMMIT", { message: `COMMIT failed (${why})` }, ctx.secrets);
       return {
         executed: 0,
-        error: new RelayError("migration", `${pf.file.name}: COMMIT failed (${why}); ${rolledBack}`),
+        failed,
+        error: new RelayError("migration", `${pf.file.name}: ${failed.text}; ${after}`),
       };
     }
     return { executed };
   }
-  // No ROLLBACK here: files queued behind this one must still meet the aborted block (runFiles ends it).
-  const lost = isConnectionError(error);
+  // No ROLLBACK here: runFiles ends the aborted block once everything queued has answered.
   const owner = failedAt?.owner;
   if (typeof owner === "number") {
     const failed = statementError(pf, owner, error, ctx.secrets, failedAt?.offset ?? 0);
-    return { executed, failed, error: failure(pf, failed, rolledBack, lost) };
+    return { executed, failed, error: failure(pf, failed, after, lost) };
   }
-  const step = owner ?? "the file";
-  const message = `${pf.file.name}: ${step} failed: ${scrub(messageOf(error), ctx.secrets)}; ${rolledBack}`;
+  const failed = stepError(owner ?? "the file", error, ctx.secrets);
+  const message = `${pf.file.name}: ${failed.step} failed: ${failed.text}; ${after}`;
   return {
     executed: 0,
+    failed,
     error: new RelayError(lost ? "unreachable" : "migration", message, { cause: error }),
+  };
+}
+
+const OWN_COMMIT = /^\s*(COMMIT|END)\b/i;
+
+/**
+ * What a failure leaves of the file, said only when true: a COMMIT of the file's own keeps what came
+ * before it, and a connection lost at COMMIT leaves the outcome to the server.
+ */
+function afterFailure(pf: PreparedFile, completed: readonly Piece[], lostAtTail: boolean): string {
+  if (pf.mode === "all") return "the run's transaction was rolled back";
+  if (lostAtTail)
+    return "the file's transaction is rolled back unless its COMMIT reached the server first (migrate-relay status tells)";
+  const kept = completed.filter((p) => typeof p.owner === "number" && OWN_COMMIT.test(p.sql));
+  const last = kept[kept.length - 1];
+  if (typeof last?.owner === "number")
+    return `statements 1-${last.owner + 1} were committed by the file's own ${last.sql.trim().split(/\s/)[0]} and stay applied (not recorded); the rest was rolled back`;
+  return "the file's transaction was rolled back; nothing of it is applied";
+}
+
+/** A failure of the tool's own SQL around the file: the file failed, without a statement of its own. */
+function stepError(
+  step: string,
+  err: { message?: string; code?: string },
+  secrets: readonly string[],
+): StatementError {
+  return {
+    stmt: "",
+    step,
+    text: scrub(err.message ?? String(err), secrets),
+    index: 0,
+    line: 0,
+    ...(err.code ? { code: err.code } : {}),
   };
 }
 
@@ -403,7 +532,25 @@ async function runAsOneMessage(client: pg.Client, pieces: Piece[]): Promise<Piec
   const position = Number((error as { position?: string }).position ?? 0) - 1;
   const hit = position >= 0 ? spans.findIndex(([from, to]) => position >= from && position < to) : -1;
   const byPosition = hit === -1 ? undefined : pieces[hit];
-  return { completed, error, failedAt: byPosition ?? counted[tags.length] };
+  const failedAt = byPosition ?? (tags.length === 0 ? await rejectedPiece(client, pieces, error) : undefined);
+  return { completed, error, failedAt: failedAt ?? counted[tags.length] };
+}
+
+/**
+ * The server rejected the message before running any of it, without a position (an invalid escape in
+ * a literal, say): the user's statement that fails the same way when parsed alone is the culprit.
+ * The run stops at this file whatever the answer, so the aborted block (tx-mode all, or files queued
+ * behind, which all failed their chain check) is ended first: a parse in it would only say "aborted".
+ */
+async function rejectedPiece(client: pg.Client, pieces: Piece[], error: Error & { code?: string }) {
+  if (isConnectionError(error)) return undefined;
+  if ((await runBatch(client, "ROLLBACK")).error) return undefined;
+  for (const piece of pieces) {
+    if (typeof piece.owner !== "number" || piece.blank) continue;
+    const e = await parsesAlone(client, piece.sql);
+    if (e && e.code === error.code && e.message === error.message) return { ...piece, offset: undefined };
+  }
+  return undefined;
 }
 
 /** One Query message per piece (files with a custom delimiter: a piece may hold several statements). */
@@ -441,6 +588,11 @@ async function runNone(
   try {
     await write(applied); // marks the file as started, as Atlas does
     for (; applied < pf.statements.length; applied++) {
+      if (ctx.signal?.aborted) {
+        const after = `statements 1-${applied} stay applied and recorded; the next apply resumes at statement ${applied + 1}`;
+        const error = interrupted(ctx.signal, `${pf.file.name}: ${after}`);
+        return { executed: applied - skip, failed: stepError("interrupted", error, []), error };
+      }
       try {
         await client.query(pf.statements[applied]!.text);
       } catch (err) {
@@ -461,7 +613,8 @@ async function runNone(
       ? `recording statement ${unrecorded} failed: ${e.message}; it ran but is not recorded, so the next apply runs it again`
       : `recording the file's start failed: ${e.message}`;
     const message = `${pf.file.name}: ${what}`;
-    return { executed: applied - skip, error: new RelayError(e.kind, message, { cause: err }) };
+    const failed = stepError("recording the revision", e, []);
+    return { executed: applied - skip, failed, error: new RelayError(e.kind, message, { cause: err }) };
   }
   return { executed: applied - skip };
 }

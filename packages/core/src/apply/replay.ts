@@ -20,14 +20,26 @@ export interface ReplayResult {
   ms: number;
 }
 
-/** Runs every file of `dir` on a fresh database next to `devUrl`'s; throws RelayError when one fails. */
-export async function replayDir(devUrl: string, dir: MigrationDir): Promise<ReplayResult> {
+const SCRATCH_PREFIX = "migrate_relay_replay_";
+
+/**
+ * Runs every file of `dir` on a fresh database next to `devUrl`'s; throws RelayError when one fails.
+ * `signal` (SIGINT) cancels the running statement; the scratch database is dropped either way. A run
+ * killed outright leaves its database behind: the next run drops those older than a minute that
+ * nobody is connected to (the name carries its creation time).
+ */
+export async function replayDir(
+  devUrl: string,
+  dir: MigrationDir,
+  options: { signal?: AbortSignal } = {},
+): Promise<ReplayResult> {
   const started = performance.now();
   const dev = parsePostgresUrl(devUrl);
   validateDir(dir);
   const prepared = prepareFiles(dir.files, "file", sumHashes(dir.sum));
-  const database = `migrate_relay_replay_${randomBytes(6).toString("hex")}`;
+  const database = `${SCRATCH_PREFIX}${Math.floor(Date.now() / 1000)}_${randomBytes(6).toString("hex")}`;
   const admin = await connect(dev);
+  await dropLeftovers(admin);
   let scratch: pg.Client | undefined;
   let created = false;
   try {
@@ -50,7 +62,15 @@ export async function replayDir(devUrl: string, dir: MigrationDir): Promise<Repl
     // A schema-bound dev URL expects its schema to exist, as it does on the dev database itself.
     if (dev.schema && dev.schema !== "public")
       await scratch.query(`CREATE SCHEMA IF NOT EXISTS "${dev.schema.replace(/"/g, '""')}"`);
-    const outcome = await runFiles(prepared, { client: scratch, revisions: new Map(), secrets: dev.secrets });
+    const work = scratch;
+    const outcome = await runFiles(prepared, {
+      client: work,
+      revisions: new Map(),
+      secrets: dev.secrets,
+      signal: options.signal,
+      cancel: () =>
+        admin.query("SELECT pg_cancel_backend($1)", [(work as unknown as { processID?: number }).processID]),
+    });
     if (outcome.error) {
       throw new RelayError(
         outcome.error.kind,
@@ -73,4 +93,17 @@ export async function replayDir(devUrl: string, dir: MigrationDir): Promise<Repl
       await admin.query(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => undefined);
     await closeQuietly(admin);
   }
+}
+
+/** Scratch databases of killed runs: older than a minute, nobody connected. Best effort. */
+async function dropLeftovers(admin: pg.Client): Promise<void> {
+  const { rows } = await admin
+    .query<{ datname: string }>(
+      `SELECT datname FROM pg_database d WHERE datname ~ '^${SCRATCH_PREFIX}[0-9]+_[0-9a-f]+$'
+         AND split_part(substr(datname, ${SCRATCH_PREFIX.length + 1}), '_', 1)::bigint < extract(epoch FROM now()) - 60
+         AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)`,
+    )
+    .catch(() => ({ rows: [] as { datname: string }[] }));
+  for (const { datname } of rows)
+    await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
 }

@@ -139,7 +139,7 @@ export interface RevisionWrite {
 
 /** Marks a file's start inside the run's transaction (tx-mode all), for the server to time it. */
 export const FILE_CLOCK_SQL =
-  "SELECT set_config('migrate_relay.file_started', clock_timestamp()::text, true)";
+  "SELECT set_config('migrate_relay.file_started', clock_timestamp()::text, false)";
 const MARKED_START = "current_setting('migrate_relay.file_started')::timestamptz";
 
 const elapsedNs = (start: string) =>

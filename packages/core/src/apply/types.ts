@@ -24,6 +24,11 @@ export interface ApplyOptions {
   revisionsSchema?: string;
   /** How long to wait for another apply's advisory lock, in ms. Default 10 000. */
   lockTimeoutMs?: number;
+  /**
+   * Aborted (e.g. on SIGINT): no further file is sent, the running statement is cancelled so its file
+   * rolls back (tx-mode none: stays resumable), the lock is released and the run ends with an error.
+   */
+  signal?: AbortSignal;
   /** Called after each file finished (ok or failed), for one log line per file. */
   onFile?: (file: AppliedFile) => void;
   /** Where the directory came from, when it was read through the relay (copied into the result). */
@@ -32,11 +37,13 @@ export interface ApplyOptions {
 }
 
 export interface StatementError {
-  /** The failing statement's text. */
+  /** The failing statement's text ("" when the tool's own step around the file failed: see `step`). */
   stmt: string;
+  /** Set when no statement of the file failed but a step around it did (BEGIN, recording, COMMIT). */
+  step?: string;
   /** The server's message. */
   text: string;
-  /** 1-based index of the statement in its file. */
+  /** 1-based index of the statement in its file (0 for a step). */
   index: number;
   /** 1-based line of the statement in its file. */
   line: number;

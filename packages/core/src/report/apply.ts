@@ -64,6 +64,7 @@ function statusSentence(r: ApplyResult): string {
 
 /** One log line per applied file. */
 export function appliedFileLine(f: AppliedFile): string {
+  if (f.error?.step) return `FAIL ${f.name} ${f.error.step} ${formatMs(f.ms)}: ${f.error.text}`;
   if (f.error)
     return `FAIL ${f.name} statement ${f.error.index}/${f.total} (line ${f.error.line}) ${formatMs(f.ms)}: ${f.error.text}`;
   const resumed = f.skipped ? `, resumed after ${f.skipped}` : "";
@@ -83,6 +84,7 @@ function fileStatements(f: AppliedFile): string {
 function fileError(f: AppliedFile): string {
   if (!f.error) return "";
   const e = f.error;
+  if (e.step) return `${e.step}: ${e.text}${e.code ? ` [${e.code}]` : ""}`;
   return `statement ${e.index} (line ${e.at ?? e.line}): ${e.text}${e.code ? ` [${e.code}]` : ""}`;
 }
 
@@ -122,7 +124,7 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
       out.push(`| ${cells.map((c) => escapeCell(clean(c))).join(" | ")} |`);
     }
     out.push("");
-    for (const f of r.applied.filter((x) => x.error)) {
+    for (const f of r.applied.filter((x) => x.error && !x.error.step)) {
       const e = f.error!;
       const extra = [e.detail && `DETAIL: ${e.detail}`, e.hint && `HINT: ${e.hint}`]
         .filter(Boolean)
