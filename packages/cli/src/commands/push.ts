@@ -5,6 +5,7 @@ import {
   push,
   readDir,
   replayDir,
+  runContextFromEnv,
   type TargetResult,
   toAtlasJson,
 } from "@migrate-relay/core";
@@ -26,6 +27,8 @@ export function targetLine(t: TargetResult): string {
   const detail = [size, t.error, t.note].filter(Boolean).join("; ");
   return `  ${status}  ${t.url}  (${t.role})  ${formatMs(t.ms)}${detail ? `  ${detail}` : ""}`;
 }
+
+const contextOf = <T>(context: T | undefined) => (context ? { context } : {});
 
 export const pushCommand: Command = {
   name: "push",
@@ -93,6 +96,7 @@ export const pushCommand: Command = {
         ...(io.env.GITHUB_REF ? { ref: io.env.GITHUB_REF } : {}),
         ...(io.env.GITHUB_RUN_ID ? { run: io.env.GITHUB_RUN_ID } : {}),
       },
+      ...contextOf(runContextFromEnv(io.env, source)),
       ...(json ? {} : { onTarget: (t: TargetResult) => (t.ok ? io.out : io.err)(targetLine(t)) }),
     });
     if (json) io.out(JSON.stringify(toAtlasJson(result), null, 2));

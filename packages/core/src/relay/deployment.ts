@@ -37,6 +37,12 @@ export interface DeploymentOutcome {
 
 export const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
 
+/** Atlas's trigger types (ariga/atlas atlasexec/atlas.go TriggerType) that migrate-relay runs as. */
+export type TriggerType = "CLI" | "GITHUB_ACTION" | "GITLAB" | "BITBUCKET" | "AZURE_DEVOPS";
+
+/** The version sent as `triggerVersion` (and, as Atlas's operator version, `atlasVersion`). */
+export const RELAY_VERSION = OPERATOR_VERSION.slice(OPERATOR_VERSION.lastIndexOf(" ") + 1);
+
 /**
  * Reports the runs whose directory came from the registry (atlas://) to that registry; undefined when
  * there is none. Never throws.
@@ -44,9 +50,10 @@ export const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
 export async function reportDeployments(
   runs: DeployedRun[],
   load: DirLoader,
-  context: DeployContextInput,
+  trigger: TriggerType,
   options: { timeoutMs?: number; now?: Date } = {},
 ): Promise<DeploymentOutcome | undefined> {
+  const context: DeployContextInput = { triggerType: trigger, triggerVersion: RELAY_VERSION };
   const reported = runs.filter((r) => load.registryOf(r.target));
   const first = reported[0];
   if (!first) return undefined;
