@@ -2,6 +2,7 @@ import {
   formatBytes,
   formatMs,
   inputError,
+  latestDetail,
   push,
   readDir,
   replayDir,
@@ -24,7 +25,7 @@ import {
 export function targetLine(t: TargetResult): string {
   const status = t.ok ? "ok  " : "FAIL";
   const size = t.ok ? (t.skipped ? "archive already there" : `${formatBytes(t.bytes)} sent`) : "";
-  const detail = [size, t.error, t.note].filter(Boolean).join("; ");
+  const detail = [size, latestDetail(t), t.error, t.note].filter(Boolean).join("; ");
   return `  ${status}  ${t.url}  (${t.role})  ${formatMs(t.ms)}${detail ? `  ${detail}` : ""}`;
 }
 
