@@ -298,10 +298,12 @@ async function pushMovingLatest(
         const why = stop(index, d);
         if (why) throw new RelayError("input", why);
       };
-      // A blob target uploads its archive while the reads run; the registry has nothing to stage.
-      if (replica.kind === "cloud") await gate();
-      const d = await decision;
-      return replica.publish(state, { signal, current: d.reads[index]?.value ?? null, beforeCommit: gate });
+      // A blob target uploads its archive while the reads run, and waits at its first pointer; the
+      // registry has nothing to stage, and its diffSyncDir is computed against what it read.
+      if (replica.kind !== "cloud") return replica.publish(state, { signal, beforeCommit: gate });
+      await gate();
+      const current = (await decision).reads[index]?.value ?? null;
+      return replica.publish(state, { signal, current });
     }),
   );
   const d = await decision;

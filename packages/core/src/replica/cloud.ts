@@ -107,7 +107,7 @@ export class CloudReplica implements Replica {
         sent += state.archive.length;
         const data = await this.call<{ diffSyncDir?: { url?: unknown } }>(
           DIFF_SYNC_DIR,
-          { input: { slug: this.slug, driver: DRIVER, dir, ...diffOf(state, current), ...contextOf(state) } },
+          { input: { slug: this.slug, driver: DRIVER, dir, ...diffOf(state, dir, current), ...contextOf(state) } },
           signal,
         );
         link = urlOf(data.diffSyncDir);
@@ -268,8 +268,14 @@ const contextOf = (state: State) => (state.context ? { context: state.context } 
  * files `latest` lacks with the new atlas.sum, `delete` the names it has that the new state lacks.
  * The open source shows only these fields' types; their meaning here is our reading (docs/relay.md).
  */
-function diffOf(state: State, current: LatestState | null | undefined): { add: string; delete: string[] } {
+function diffOf(
+  state: State,
+  dirBase64: string,
+  current: LatestState | null | undefined,
+): { add: string; delete: string[] } {
   const before = new Set(current?.sum ? sumNames(current.sum) : []);
+  // Nothing before: every file is added, and that archive is the state's own.
+  if (before.size === 0) return { add: dirBase64, delete: [] };
   const after = new Set(sumNames(state.sum));
   const dir = unarchiveDir(state.archive);
   const added = dir.files.filter((f) => !before.has(f.name));
