@@ -4,7 +4,18 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runCli } from "@migrate-relay/cli";
-import { openReplica, type PullError, pull, push, runContextFromEnv, writeDir } from "@migrate-relay/core";
+import {
+  type ApplyResult,
+  dirLoader,
+  openReplica,
+  openRepo,
+  type PullError,
+  pull,
+  push,
+  reportDeployments,
+  runContextFromEnv,
+  writeDir,
+} from "@migrate-relay/core";
 import { type RegistryFault, testDatabase } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDir, type Rig, startRig, tempDir, uniqueSlug } from "./relay-helpers";
@@ -358,5 +369,61 @@ describe("deployment reports", () => {
     } finally {
       await rig.registry.setFault("none");
     }
+  });
+
+  it("several targets, or one that failed before running, are one reportMigrationSet", async () => {
+    const slug = uniqueSlug("set");
+    await push(makeDir(2), rig.replicas(slug), { repo: slug, grants: rig.grants() });
+    const load = dirLoader({
+      cwd: ".",
+      repoOf: () =>
+        openRepo({
+          dir: `atlas://${slug}`,
+          cloudUrl: rig.registry.url,
+          cloudToken: rig.registry.token,
+          backups: [],
+        }),
+      pull: { grants: rig.grants() },
+    });
+    const ran = (url: string): ApplyResult => ({
+      url,
+      current: "",
+      target: "000002",
+      pending: ["000001_step.sql", "000002_step.sql"],
+      applied: [],
+      dryRun: false,
+      ms: 5,
+    });
+    const dir = `atlas://${slug}`;
+    const two = await reportDeployments(
+      [
+        { target: { dir, url: "postgres://a:secret@db1/app" }, result: ran("postgres://a:***@db1/app") },
+        { target: { dir, url: "postgres://a:secret@db2/app" }, result: ran("postgres://a:***@db2/app") },
+      ],
+      load,
+      "CLI",
+    );
+    expect(two).toMatchObject({ operation: "reportMigrationSet", url: expect.stringMatching(/deployments/) });
+    const set = rig.registry.reports.at(-1)!;
+    expect(set.input).toMatchObject({ planned: 2, completed: [{ dirName: slug }, { dirName: slug }] });
+    expect(JSON.stringify(set.input)).not.toContain("secret");
+
+    const failed: ApplyResult = {
+      ...ran("postgres://db3/app"),
+      target: "",
+      pending: [],
+      error: { kind: "unreachable", message: "cannot connect to db3: connection refused" },
+    };
+    const before = await reportDeployments(
+      [{ target: { dir, url: "postgres://db3/app" }, result: failed }],
+      load,
+      "CLI",
+    );
+    expect(before?.operation).toBe("reportMigrationSet");
+    expect(rig.registry.reports.at(-1)!.input).toMatchObject({
+      planned: 1,
+      completed: [],
+      error: "Error: cannot connect to db3: connection refused",
+    });
   });
 });
