@@ -107,7 +107,15 @@ export class CloudReplica implements Replica {
         sent += state.archive.length;
         const data = await this.call<{ diffSyncDir?: { url?: unknown } }>(
           DIFF_SYNC_DIR,
-          { input: { slug: this.slug, driver: DRIVER, dir, ...diffOf(state, dir, current), ...contextOf(state) } },
+          {
+            input: {
+              slug: this.slug,
+              driver: DRIVER,
+              dir,
+              ...diffOf(state, dir, current),
+              ...contextOf(state),
+            },
+          },
           signal,
         );
         link = urlOf(data.diffSyncDir);
