@@ -267,7 +267,7 @@ async function main() {
     console.log("\n2. re-push of the unchanged directory");
     console.log(`   archive bytes sent to the backups: ${backupBytes}  (goal 0)`);
     console.log(
-      `   archive bytes sent to the registry: ${registryBytes}  (pushDir has no "already have it" operation; Atlas sends it too)`,
+      `   archive bytes sent to the registry: ${registryBytes}  (0 when its latest already holds this state: the read shows it, no diffSyncDir is sent)`,
     );
 
     // 3 and 4. Fallback read overhead: registry faulted, then the first backup (s3) answers. The

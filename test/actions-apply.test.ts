@@ -110,6 +110,13 @@ describe("apply action (dist/apply)", () => {
     expect(runs[0]!.Trail?.map((a) => a.outcome)).toEqual(["ok"]);
     expect(await publicTables(url)).toEqual(["orders", "users"]);
     expect((await revisionRows(url)).map((r) => r.version)).toEqual(["20240101000000", LAST_VERSION]);
+    // The deployment is reported to the registry, and the summary links the report.
+    const report = rig.registry.reports.find((r) => (r.input as { dirName?: string }).dirName === slug);
+    expect(report).toMatchObject({
+      operation: "reportMigration",
+      input: { toVersion: LAST_VERSION, context: { triggerType: "GITHUB_ACTION" } },
+    });
+    expect(main.summary).toContain(`Deployment reported: [${report!.url}](${report!.url})`);
 
     const key = `migrate-relay-grant-linux-${tokenSha256(rig.registry.token)}-8101-1`;
     expect(
@@ -151,6 +158,8 @@ describe("apply action (dist/apply)", () => {
       const text = summaryText(main.summary);
       expect(text).toMatch(/Source: registry: [^\n]*connection refused[^\n]* -> s3:\/\/[^\n]*: ok/);
       expect(text).toMatch(/license grant valid until \d{4}-/);
+      // No deployment report with the registry down: a line in the summary, the apply still green.
+      expect(text).toMatch(/Deployment report not sent to [^\n]*connection refused/);
       expect(text).toMatch(/-> s3:\/\/[^\n]*: ok[^\n]*digest verified/);
       const rows = summaryRows(main.summary);
       const fileRows = rows.filter((r) => /^\d{14}$/.test(r[0] ?? ""));

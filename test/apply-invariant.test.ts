@@ -1,9 +1,8 @@
 // apply never runs past a failure (issue 9): whatever the error, no file after a failed one runs or is
 // recorded, in every tx mode; and a file's bytes are hashed and sent as they are.
 import { applyDir, type TxMode } from "@migrate-relay/core";
-import { testDatabase } from "@migrate-relay/testkit";
+import { memDir, publicTables, revisionRows, testDatabase } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir, publicTables, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 import { migrationFile } from "../packages/core/src/dir/files";
 import { hashDir } from "../packages/core/src/dir/sum";
 

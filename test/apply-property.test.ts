@@ -19,9 +19,8 @@ import {
   type TxMode,
   writeDir,
 } from "@migrate-relay/core";
-import { findPostgresBin, testCluster, testDatabase } from "@migrate-relay/testkit";
+import { findPostgresBin, query, testCluster, testDatabase } from "@migrate-relay/testkit";
 import { afterAll, describe, expect, it } from "vitest";
-import { query } from "../packages/core/src/apply/apply.test-helpers";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SEEDS = Number(process.env.APPLY_PROPERTY_SEEDS ?? 5);

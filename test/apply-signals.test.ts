@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { writeDir } from "@migrate-relay/core";
-import { testCluster, testDatabase } from "@migrate-relay/testkit";
+import { memDir, publicTables, query, revisionRows, testCluster, testDatabase } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
-import { memDir, publicTables, query, revisionRows } from "../packages/core/src/apply/apply.test-helpers";
 
 const cli = join(dirname(fileURLToPath(import.meta.url)), "..", "dist/cli.js");
 const withSsl = (url: string) => `${url}?sslmode=disable`;

@@ -120,7 +120,7 @@ describe("push to a store that rejects conditional writes", () => {
     expect(read.digest).toBe(parsed.Digest);
   });
 
-  it("still refuses to move latest backward, and reports that instead", async () => {
+  it("still refuses a state that does not extend latest, and publishes nothing", async () => {
     const url = await bucketUrl(rejecting);
     const slug = uniqueSlug("reject-back");
     const replica = openReplica(url, { repo: slug });
@@ -131,9 +131,11 @@ describe("push to a store that rejects conditional writes", () => {
       note: expect.stringMatching(NO_CAS),
     });
     const behind = await push(makeDir(3, { salt: "x" }), [replica], { repo: slug, tag: "other" });
-    expect(behind.targets[0]).toMatchObject({ ok: true, latestMoved: false });
-    expect(behind.targets[0]!.note).toMatch(/^latest not moved: /);
+    expect(behind.ok).toBe(false);
+    expect(behind.targets[0]).toMatchObject({ ok: false, errorKind: "conflict" });
+    expect(behind.error).toMatch(/^000001_step\.sql: 000001_step\.sql was edited/);
     expect((await pull([replica])).digest).toBe(ahead.digest);
+    await expect(pull([replica], { ref: { tag: "other" } })).rejects.toThrow(/not found/);
   });
 });
 

@@ -3,7 +3,15 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { GrantStore, openReplica, type PullError, pull, push, toAtlasJson } from "@migrate-relay/core";
+import {
+  GrantStore,
+  openReplica,
+  type PullError,
+  pull,
+  push,
+  type Replica,
+  toAtlasJson,
+} from "@migrate-relay/core";
 import { type RegistryFault, s3ClientFor } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDir, type Rig, startRig, tempDir, uniqueSlug } from "./relay-helpers";
@@ -62,7 +70,7 @@ describe("push", () => {
     ]);
   });
 
-  it("never moves latest backward, and says so; force moves it", async () => {
+  it("publishes nowhere a state that does not extend latest, naming the file and the target; force publishes everywhere", async () => {
     const slug = uniqueSlug();
     const newer = makeDir(4);
     const older = makeDir(3);
@@ -70,22 +78,63 @@ describe("push", () => {
     const replicas = rig.replicas(slug).slice(1);
     await push(newer, replicas, { repo: slug, tag: "b" });
     const back = await push(older, replicas, { repo: slug, tag: "a" });
-    expect(back.ok).toBe(true);
-    for (const t of back.targets) {
-      expect(t.latestMoved).toBe(false);
-      expect(t.note).toMatch(
-        /^latest not moved: it points at version 000004 .*the new state lacks 000004_step\.sql/,
-      );
-    }
+    expect(back.ok).toBe(false);
+    expect(back.error).toMatch(
+      new RegExp(
+        `^000004_step\\.sql: the new state lacks 000004_step\\.sql, so the new state does not extend latest of ${rig.s3Url.replace(/[.?]/g, "\\$&")} \\(version 000004\\); nothing was published`,
+      ),
+    );
+    expect(back.targets.every((t) => !t.ok && t.errorKind === "conflict" && t.bytes === 0)).toBe(true);
     const rewrite = await push(edited, replicas, { repo: slug, tag: "c" });
-    expect(rewrite.targets[0]!.note).toMatch(/\(000001_step\.sql was edited\); use force/);
+    expect(rewrite.ok).toBe(false);
+    expect(rewrite.error).toMatch(/^000001_step\.sql: 000001_step\.sql was edited, .*use force/);
+    // Nothing was written: no tag, and latest still at the first state.
+    await expect(pull(replicas, { ref: { tag: "a" } })).rejects.toThrow(/not found/);
+    await expect(pull(replicas, { ref: { tag: "c" } })).rejects.toThrow(/not found/);
     const forced = await push(edited, replicas, { repo: slug, tag: "c", force: true });
-    expect(forced.targets.map((t) => t.latestMoved)).toEqual([true, true, true]);
+    expect(forced.ok).toBe(true);
+    expect(forced.targets.map((t) => [t.latestMoved, t.latestFrom])).toEqual([
+      [true, "000004"],
+      [true, "000004"],
+      [true, "000004"],
+    ]);
     const read = await pull(replicas);
     expect(read.digest).toBe(forced.digest);
-    // The tag and version manifests were still written for the state latest refused.
-    const tagged = await pull(replicas, { ref: { tag: "a" } });
-    expect(tagged.version).toBe("000003");
+  });
+
+  it("says per target whether latest moved and from which version; a push that moved it nowhere fails", async () => {
+    const slug = uniqueSlug();
+    const [registry, ...backups] = rig.replicas(slug);
+    const first = await push(makeDir(2), [registry!, ...backups], { repo: slug, grants: rig.grants() });
+    expect(first.targets.map((t) => [t.latestMoved, t.latestFrom])).toEqual([
+      [true, ""],
+      [true, ""],
+      [true, ""],
+      [true, ""],
+    ]);
+    const second = await push(makeDir(3), [registry!, ...backups], { repo: slug, grants: rig.grants() });
+    expect(second.targets.map((t) => t.latestFrom)).toEqual(["000002", "000002", "000002", "000002"]);
+    // Another push rewrites latest between our read and our commit: ours took the files but moved
+    // latest nowhere, so it fails.
+    const file = openReplica(rig.fileUrl, { repo: slug });
+    const racing: Replica = {
+      kind: file.kind,
+      display: file.display,
+      publish: (state, options) => file.publish(state, options),
+      fetch: (ref, signal) => file.fetch(ref, signal),
+      async readLatest(known, signal) {
+        const read = await file.readLatest(known, signal);
+        const other = openReplica(rig.fileUrl, { repo: slug });
+        await push(makeDir(3, { salt: "y" }), [other], { repo: slug, force: true });
+        return read;
+      },
+    };
+    const nowhere = await push(makeDir(4), [racing], { repo: slug });
+    expect(nowhere.ok).toBe(false);
+    expect(nowhere.error).toMatch(
+      /^latest moved nowhere \(.*latest not moved: .*000001_step\.sql was edited/,
+    );
+    expect(nowhere.targets[0]).toMatchObject({ ok: true, latestMoved: false, latestFrom: "000003" });
   });
 
   it("refuses bad tags and empty directories before anything is written", async () => {
@@ -156,31 +205,33 @@ describe("registry faults", () => {
       const grants = rig.grants();
       const error = (await pull(rig.replicas(slug), { grants }).catch((e) => e)) as PullError;
       expect(error.kind).toBe("unauthorized");
-      expect(error.message).toMatch(new RegExp(`refused the token \\(HTTP ${status}\\).*not falling back`));
+      expect(error.message).toMatch(new RegExp(`refused the token \\(HTTP ${status}[:)].*not falling back`));
       expect(error.trail).toHaveLength(1);
       expect(error.grantChanged).toBe(true);
       expect((await rig.grants().check(rig.registry.url, rig.registry.token)).ok).toBe(false);
 
       const pushed = await push(makeDir(3), rig.replicas(slug), { repo: slug, grants: rig.grants() });
       expect(pushed.ok).toBe(false);
-      expect(pushed.error).toMatch(/refused the token.*nothing was pushed to the backups/);
+      expect(pushed.error).toMatch(/refused the token.*nothing was pushed to the registry or the backups/);
       expect(pushed.targets.slice(1).every((t) => !t.ok && t.bytes === 0)).toBe(true);
     } finally {
       await rig.registry.setFault("none");
     }
   });
 
-  it("a malformed request (HTTP 400) stops the read: no fallback", async () => {
+  it("a GraphQL error that is not about the token (HTTP 400 or 200) falls back", async () => {
     const slug = uniqueSlug();
     await push(makeDir(2), rig.replicas(slug), { repo: slug, grants: rig.grants() });
-    await rig.registry.setFault({ status: 400, body: '{"errors":[{"message":"input.slug: bad value"}]}' });
-    try {
-      const error = (await pull(rig.replicas(slug), { grants: rig.grants() }).catch((e) => e)) as PullError;
-      expect(error.kind).toBe("input");
-      expect(error.message).toMatch(/HTTP 400: input\.slug: bad value; not falling back/);
-      expect(error.trail.map((a) => a.eligible)).toEqual([false]);
-    } finally {
-      await rig.registry.setFault("none");
+    for (const status of [400, 200]) {
+      await rig.registry.setFault({ status, body: '{"errors":[{"message":"internal system error"}]}' });
+      try {
+        const read = await pull(rig.replicas(slug), { grants: rig.grants() });
+        expect(read.source).toBe(rig.s3Url);
+        expect(read.trail[0]).toMatchObject({ errorKind: "unreachable", eligible: true });
+        expect(read.trail[0]!.error).toMatch(/internal system error/);
+      } finally {
+        await rig.registry.setFault("none");
+      }
     }
   });
 
@@ -260,8 +311,13 @@ describe("retries", () => {
       grants: rig.grants(),
       retries: 2,
     });
-    expect(pushed.targets[0]).toMatchObject({ ok: true, attempts: 2 });
-    expect(rig.registry.requests.slice(before).map((r) => r.status)).toEqual([503, 200]);
+    expect(pushed.targets[0]).toMatchObject({ ok: true, latestMoved: true });
+    // The read of latest is retried; then the tagless push moves it.
+    expect(rig.registry.requests.slice(before).map((r) => [r.operation, r.status])).toEqual([
+      ["dirState", 503],
+      ["dirState", 200],
+      ["diffSyncDir", 200],
+    ]);
 
     await rig.registry.setFault(401);
     try {

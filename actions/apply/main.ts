@@ -13,6 +13,8 @@ import {
   applySummary,
   applyTargetsOf,
   attemptLogLine,
+  deploymentLine,
+  deploymentMarkdown,
   dirLoader,
   errorSummary,
   type GrantStore,
@@ -23,6 +25,7 @@ import {
   PullError,
   type ResolvedEnv,
   redactUrl,
+  reportDeployments,
 } from "@migrate-relay/core";
 import {
   boolInput,
@@ -142,7 +145,16 @@ export async function main(): Promise<void> {
     for (const [name, value] of Object.entries(applyOutputs(runs, { secrets: secrets.list }))) {
       core.setOutput(name, value);
     }
-    await writeSummary(applySummary(runs, { secrets: secrets.list }));
+    // Best effort, as Atlas: a report that fails is a warning and a line in the summary, never a failure.
+    const deployed = prepared.map(({ target }, i) => ({
+      target,
+      result: runs[i]!.result,
+      startedAt: runs[i]!.startedAt,
+    }));
+    const report = await reportDeployments(deployed, load, "GITHUB_ACTION");
+    if (report) (report.error ? core.warning : core.info)(deploymentLine(report));
+    const reportLine = report ? `\n${deploymentMarkdown(report, secrets.list)}\n` : "";
+    await writeSummary(applySummary(runs, { secrets: secrets.list }) + reportLine);
     const failed = runs.filter((r) => r.result.error);
     if (failed.length) {
       const first = failed[0]!;

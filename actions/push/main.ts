@@ -16,6 +16,7 @@ import {
   readDir,
   redactUrl,
   replayDir,
+  runContextFromEnv,
 } from "@migrate-relay/core";
 import {
   boolInput,
@@ -88,6 +89,7 @@ export async function main(): Promise<void> {
     core.info(
       `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${formatMs(timeoutMs)} each)`,
     );
+    const context = runContextFromEnv(process.env, input("dir") || source);
     const result = await push(migrations, repo.replicas, {
       repo: repo.slug,
       tag,
@@ -101,6 +103,7 @@ export async function main(): Promise<void> {
         ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
         ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}),
       },
+      ...(context ? { context } : {}),
       onTarget: (t) => (t.ok ? core.info(pushTargetLine(t)) : core.warning(pushTargetLine(t))),
     });
     grantChanged = result.grantChanged || grants.changed;

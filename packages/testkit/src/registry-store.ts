@@ -49,8 +49,17 @@ export class RegistryStore {
     return store;
   }
 
-  /** Stores a state under its tag (when given) and moves `latest` to it. */
-  async push(input: { slug: string; tag?: string; driver: string; content: Buffer }): Promise<RegistryState> {
+  /**
+   * Stores a state: under its tag when given (`pushDir`), and as `latest` when `latest` is set
+   * (`diffSyncDir`). As Atlas Cloud: a tagged push alone does not move `latest`.
+   */
+  async push(input: {
+    slug: string;
+    tag?: string;
+    latest: boolean;
+    driver: string;
+    content: Buffer;
+  }): Promise<RegistryState> {
     const record = this.record(input.slug);
     const state: RegistryState = {
       slug: input.slug,
@@ -63,12 +72,12 @@ export class RegistryStore {
     };
     record.history.push(state);
     if (input.tag) record.tags.set(input.tag, state);
-    record.latest = state;
+    if (input.latest) record.latest = state;
     await this.save(record, state);
     return state;
   }
 
-  /** The state for a tag (`latest` or none: the last push), or for a migration version. */
+  /** The state for a tag (`latest` or none: what `latest` points at), or the last push of a version. */
   find(slug: string, by: { tag?: string; version?: string }): RegistryState | undefined {
     const record = this.slugs.get(slug);
     if (!record) return undefined;

@@ -6,6 +6,10 @@ import { type RegistryEmulator, startRegistry } from "./registry";
 
 const DIR_STATE = "query dirState($input: DirStateInput!) { dirState(input: $input) { content } }";
 const PUSH_DIR = "mutation pushDir($input: PushDirInput!) { pushDir(input: $input) { url } }";
+const DIFF_SYNC_DIR =
+  "mutation diffSyncDir($input: DiffSyncDirInput!) { diffSyncDir(input: $input) { url } }";
+const REPORT_MIGRATION =
+  "mutation ReportMigration($input: ReportMigrationInput!) { reportMigration(input: $input) { url } }";
 
 /** A minimal tar: 512-byte headers with name and octal size, data padded to 512 (enough for the emulator). */
 function tar(files: Record<string, string>): Buffer {
@@ -64,6 +68,16 @@ async function call(
 const push = (r: RegistryEmulator, slug: string, tag: string | undefined, archive: Buffer) =>
   call(r, PUSH_DIR, { slug, ...(tag ? { tag } : {}), driver: "POSTGRESQL", dir: archive.toString("base64") });
 
+const sync = (r: RegistryEmulator, slug: string, archive: Buffer) =>
+  call(r, DIFF_SYNC_DIR, {
+    slug,
+    driver: "POSTGRESQL",
+    dir: archive.toString("base64"),
+    add: archive.toString("base64"),
+    delete: [],
+    context: { scmType: "GITHUB", repo: "o/r" },
+  });
+
 const read = (r: RegistryEmulator, input: { slug?: string; tag?: string; version?: string }) =>
   call(r, DIR_STATE, input);
 
@@ -71,20 +85,69 @@ const contentOf = (answer: Awaited<ReturnType<typeof call>>) =>
   Buffer.from(answer.json?.data?.dirState?.content ?? "", "base64");
 
 describe("registry emulator", () => {
-  it("pushes and reads back by tag, latest and version", async () => {
+  it("stores tags with pushDir and moves latest only with diffSyncDir, as Atlas Cloud", async () => {
     registry = await startRegistry({ org: "acme" });
     const first = await push(registry, "app", "v1", archiveV1);
     expect(first.status).toBe(200);
     expect(first.json?.data?.pushDir?.url).toMatch(/^https:\/\/acme\.atlasgo\.cloud\/dirs\/\d+\/tags\/v1$/);
+    // A tagged push does not move latest: there is none yet.
+    expect((await read(registry, { slug: "app" })).json?.errors).toMatchObject([
+      { extensions: { code: "NOT_FOUND" } },
+    ]);
+    const synced = await sync(registry, "app", archiveV1);
+    expect(synced.json?.data?.diffSyncDir?.url).toMatch(/^https:\/\/acme\.atlasgo\.cloud\/dirs\/\d+$/);
     await push(registry, "app", "v2", archiveV2);
 
     expect(contentOf(await read(registry, { slug: "app", tag: "v1" })).equals(archiveV1)).toBe(true);
+    expect(contentOf(await read(registry, { slug: "app" })).equals(archiveV1)).toBe(true);
+    expect(contentOf(await read(registry, { slug: "app", tag: "v2" })).equals(archiveV2)).toBe(true);
+    await sync(registry, "app", archiveV2);
     expect(contentOf(await read(registry, { slug: "app" })).equals(archiveV2)).toBe(true);
-    expect(contentOf(await read(registry, { slug: "app", tag: "latest" })).equals(archiveV2)).toBe(true);
-    expect(contentOf(await read(registry, { slug: "app", version: "1" })).equals(archiveV1)).toBe(true);
     expect(registry.states("app").map((s) => [s.tag, s.version])).toEqual([
       ["v1", "1"],
+      [undefined, "1"],
       ["v2", "2"],
+      [undefined, "2"],
+    ]);
+    // Every operation is recorded with its input, archives as digests.
+    expect(registry.requests.map((r) => r.operation)).toEqual([
+      "pushDir",
+      "dirState",
+      "diffSyncDir",
+      "pushDir",
+      "dirState",
+      "dirState",
+      "dirState",
+      "diffSyncDir",
+      "dirState",
+    ]);
+    expect(registry.requests[2]?.input).toEqual({
+      slug: "app",
+      driver: "POSTGRESQL",
+      dir: registry.find("app", { tag: "v1" })?.digest,
+      add: registry.find("app", { tag: "v1" })?.digest,
+      delete: [],
+      context: { scmType: "GITHUB", repo: "o/r" },
+    });
+  });
+
+  it("refuses input fields Atlas's input types lack, as a GraphQL server does (422)", async () => {
+    registry = await startRegistry();
+    await registry.seed({ slug: "app", content: archiveV1 });
+    const answer = await read(registry, { slug: "app", version: "1" });
+    expect(answer.status).toBe(422);
+    expect(answer.json?.errors).toMatchObject([
+      { message: 'unknown field "version" in input', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } },
+    ]);
+  });
+
+  it("stores deployment reports and answers their URL", async () => {
+    registry = await startRegistry({ org: "acme" });
+    const input = { projectName: "default", envName: "prod", dirName: "app", files: [] };
+    const answer = await call(registry, REPORT_MIGRATION, input);
+    expect(answer.json?.data?.reportMigration?.url).toBe("https://acme.atlasgo.cloud/deployments/1");
+    expect(registry.reports).toEqual([
+      { operation: "reportMigration", input, url: "https://acme.atlasgo.cloud/deployments/1" },
     ]);
   });
 
@@ -187,6 +250,7 @@ describe("registry emulator", () => {
       const first = await startRegistry({ directory, token: "t" });
       await push(first, "app", "v1", archiveV1);
       await push(first, "app", "v2", archiveV2);
+      await sync(first, "app", archiveV2);
       await first.stop();
       registry = await startRegistry({ directory, token: "t" });
       expect(contentOf(await read(registry, { slug: "app", tag: "v1" })).equals(archiveV1)).toBe(true);

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { listenOnLoopback } from "./loopback";
 import { type RegistryState, RegistryStore } from "./registry-store";
@@ -43,13 +43,32 @@ export interface RegistryOptions {
 
 /** One request as the emulator saw it (for asserting retries and what was sent). */
 export interface RegistryRequest {
-  operation?: "dirState" | "pushDir" | string;
+  operation?: RegistryOperation | string;
   slug?: string;
   tag?: string;
   version?: string;
+  /**
+   * The `input` variable as sent, with the archives (`dir`, `add`) replaced by the `sha256:<hex>` of
+   * their decoded bytes, so tests can compare them with a push's digest.
+   */
+  input?: Record<string, unknown>;
   /** The HTTP status answered, or "blackhole" for a request left hanging. */
   status: number | "blackhole";
   fault?: string;
+}
+
+export type RegistryOperation =
+  | "dirState"
+  | "pushDir"
+  | "diffSyncDir"
+  | "ReportMigration"
+  | "ReportMigrationSet";
+
+/** A deployment report the emulator stored (`reportMigration` or `reportMigrationSet`). */
+export interface StoredReport {
+  operation: "reportMigration" | "reportMigrationSet";
+  input: Record<string, unknown>;
+  url: string;
 }
 
 export interface RegistryEmulator {
@@ -64,10 +83,18 @@ export interface RegistryEmulator {
   states(slug: string): RegistryState[];
   /** What dirState would answer for a tag (or `latest`) or a migration version. */
   find(slug: string, by?: { tag?: string; version?: string }): RegistryState | undefined;
-  /** Stores a state without going through HTTP (test set-up). */
-  seed(input: { slug: string; tag?: string; driver?: string; content: Uint8Array }): Promise<RegistryState>;
+  /** Stores a state without going through HTTP (test set-up); moves `latest` unless `latest: false`. */
+  seed(input: {
+    slug: string;
+    tag?: string;
+    latest?: boolean;
+    driver?: string;
+    content: Uint8Array;
+  }): Promise<RegistryState>;
   /** Requests seen so far, oldest first. */
   readonly requests: RegistryRequest[];
+  /** Deployment reports received, oldest first. */
+  readonly reports: StoredReport[];
   stop(): Promise<void>;
 }
 
@@ -99,22 +126,37 @@ function errorsBody(message: string, code: string): string {
   return JSON.stringify({ errors: [{ message, extensions: { code } }] });
 }
 
+/** The input fields each operation accepts (Atlas's input types); any other is a validation error. */
+const INPUT_FIELDS: Record<RegistryOperation, string[] | undefined> = {
+  // ariga/atlas cmd/atlas/internal/cloudapi/client.go DirInput.
+  dirState: ["slug", "name", "tag"],
+  // ariga/atlas atlasexec/atlas_migrate_test.go TestAtlasMigrate_Push.
+  pushDir: ["slug", "tag", "driver", "dir"],
+  diffSyncDir: ["slug", "driver", "dir", "add", "delete", "context"],
+  // Report inputs are checked by shape in client.go only; any field is taken.
+  ReportMigration: undefined,
+  ReportMigrationSet: undefined,
+};
+
 /**
  * A TEST DOUBLE of the Atlas Cloud registry (an external service we cannot reach from here): an HTTP
- * server implementing exactly the two GraphQL operations the Atlas CLI uses (docs/architecture.md, "The registry"), matched by
- * operation name in the query text, over an in-memory (optionally on-disk) store:
- * - `query dirState($input: DirStateInput!) { dirState(input: $input) { content } }` with
- *   `{slug, tag?}` (no tag or `latest`: the last push) or `{slug, version}`; content is base64;
- * - `mutation pushDir($input: PushDirInput!) { pushDir(input: $input) { url } }` with
- *   `{slug, tag?, driver, dir}` (dir: base64 archive); also moves `latest`.
- * It checks `Authorization: Bearer <token>` (401 with a JSON errors body otherwise), answers a missing
- * slug/tag with HTTP 200 and a `NOT_FOUND` GraphQL error, and can be told to fail (see RegistryFault).
+ * server implementing the GraphQL operations the Atlas CLI uses (docs/architecture.md, "The registry"), matched by operation
+ * name in the query text, over an in-memory (optionally on-disk) store, with Atlas Cloud's semantics:
+ * - `dirState` with `{slug, name?, tag?}`: the tag's archive (base64), no tag: what `latest` points at;
+ * - `pushDir` with `{slug, tag, driver, dir}`: stores the tag; does NOT move `latest`;
+ * - `diffSyncDir` with `{slug, driver, dir, add, delete, context}`: moves `latest` to `dir`;
+ * - `ReportMigration` / `ReportMigrationSet`: stores the deployment report, answers its URL.
+ * An input field Atlas's input types lack (e.g. `version` on dirState) is a GraphQL validation error
+ * (HTTP 422), as a GraphQL server answers. It checks `Authorization: Bearer <token>` (401 with a JSON
+ * errors body otherwise), answers a missing slug/tag with HTTP 200 and a `NOT_FOUND` GraphQL error,
+ * records every request with its input, and can be told to fail (see RegistryFault).
  */
 export async function startRegistry(options: RegistryOptions = {}): Promise<RegistryEmulator> {
   const token = options.token ?? `atlas_test_${randomBytes(12).toString("hex")}`;
   const org = options.org ?? "testkit";
   const store = await RegistryStore.open(options.directory);
   const requests: RegistryRequest[] = [];
+  const reports: StoredReport[] = [];
   let fault: RegistryFault = "none";
   let faultBudget = Number.POSITIVE_INFINITY;
   let stopped = false;
@@ -140,7 +182,11 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const body = await readBody(req);
     const parsed = parseRequest(body);
-    const entry: RegistryRequest = { ...parsed.summary, status: 0 };
+    const entry: RegistryRequest = {
+      ...parsed.summary,
+      ...(parsed.recorded ? { input: parsed.recorded } : {}),
+      status: 0,
+    };
     requests.push(entry);
     const active = takeFault();
     if (active !== "none") entry.fault = describeFault(active);
@@ -181,44 +227,51 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       return { status: 401, body: JSON.parse(STATUS_BODIES[401]!.body) };
     }
     if (parsed.error) return { status: 400, body: { errors: [{ message: parsed.error }] } };
+    const operation = parsed.summary.operation as RegistryOperation | undefined;
+    if (!operation || !(operation in INPUT_FIELDS)) {
+      return validationError(`unknown operation ${parsed.summary.operation ?? "(none)"}`);
+    }
     const input = parsed.input;
+    const allowed = INPUT_FIELDS[operation];
+    if (allowed && typeof input === "object" && input !== null) {
+      const unknown = Object.keys(input).find((k) => !allowed.includes(k));
+      if (unknown)
+        return validationError(`unknown field "${unknown}" in input`, ["variable", "input", unknown]);
+    }
+
+    if (operation === "ReportMigration" || operation === "ReportMigrationSet") {
+      const field = operation === "ReportMigration" ? "reportMigration" : "reportMigrationSet";
+      const url = `https://${org}.atlasgo.cloud/deployments/${reports.length + 1}`;
+      reports.push({ operation: field, input: (input ?? {}) as Record<string, unknown>, url });
+      return { status: 200, body: { data: { [field]: { url } } } };
+    }
     const slug = stringField(input, "slug");
     if (!slug)
       return graphqlError({ message: "input.slug is required", extensions: { code: "BAD_REQUEST" } });
 
-    if (parsed.summary.operation === "dirState") {
+    if (operation === "dirState") {
       const tag = stringField(input, "tag");
-      const version = stringField(input, "version");
-      const state = store.find(slug, { ...(tag ? { tag } : {}), ...(version ? { version } : {}) });
+      const state = store.find(slug, tag ? { tag } : {});
       if (!state) return { status: 200, body: { data: null, errors: [notFound("dirState")] } };
       const content = spoil(state.content, active);
       return { status: 200, body: { data: { dirState: { content: content.toString("base64") } } } };
     }
-    if (parsed.summary.operation === "pushDir") {
-      const dir = stringField(input, "dir");
-      if (!dir)
-        return graphqlError({ message: "input.dir is required", extensions: { code: "BAD_REQUEST" } });
+    const dir = stringField(input, "dir");
+    if (!dir) return graphqlError({ message: "input.dir is required", extensions: { code: "BAD_REQUEST" } });
+    const driver = stringField(input, "driver") ?? "POSTGRESQL";
+    const content = Buffer.from(dir, "base64");
+    if (operation === "pushDir") {
       const tag = stringField(input, "tag");
-      const state = await store.push({
-        slug,
-        ...(tag ? { tag } : {}),
-        driver: stringField(input, "driver") ?? "POSTGRESQL",
-        content: Buffer.from(dir, "base64"),
-      });
-      const url = `https://${org}.atlasgo.cloud/dirs/${store.idOf(slug)}/tags/${state.tag ?? "latest"}`;
+      if (!tag)
+        return graphqlError({ message: "input.tag is required", extensions: { code: "BAD_REQUEST" } });
+      await store.push({ slug, tag, latest: false, driver, content });
+      const url = `https://${org}.atlasgo.cloud/dirs/${store.idOf(slug)}/tags/${tag}`;
       return { status: 200, body: { data: { pushDir: { url } } } };
     }
-    return {
-      status: 422,
-      body: {
-        errors: [
-          {
-            message: `unknown operation ${parsed.summary.operation ?? "(none)"}`,
-            extensions: { code: "GRAPHQL_VALIDATION_FAILED" },
-          },
-        ],
-      },
-    };
+    // diffSyncDir: `dir` is the whole new state; `latest` moves to it.
+    await store.push({ slug, latest: true, driver, content });
+    const url = `https://${org}.atlasgo.cloud/dirs/${store.idOf(slug)}`;
+    return { status: 200, body: { data: { diffSyncDir: { url } } } };
   }
 
   const loopback = await listenOnLoopback(server, options.port);
@@ -233,6 +286,9 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     },
     get requests() {
       return requests;
+    },
+    get reports() {
+      return reports;
     },
     async setFault(next, { times } = {}) {
       if (stopped) throw new Error("registry emulator is stopped");
@@ -249,6 +305,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       store.push({
         slug: input.slug,
         ...(input.tag ? { tag: input.tag } : {}),
+        latest: input.latest ?? true,
         driver: input.driver ?? "POSTGRESQL",
         content: Buffer.from(input.content),
       }),
@@ -263,7 +320,31 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
 interface ParsedRequest {
   summary: { operation?: string; slug?: string; tag?: string; version?: string };
   input: unknown;
+  /** The input as recorded: archives replaced by their digests. */
+  recorded?: Record<string, unknown>;
   error?: string;
+}
+
+function recorded(input: unknown): Record<string, unknown> | undefined {
+  if (typeof input !== "object" || input === null) return undefined;
+  const copy: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+  for (const key of ["dir", "add"]) {
+    const value = copy[key];
+    if (typeof value === "string") {
+      copy[key] = `sha256:${createHash("sha256").update(Buffer.from(value, "base64")).digest("hex")}`;
+    }
+  }
+  return copy;
+}
+
+function validationError(message: string, path?: string[]): { status: number; body: unknown } {
+  return {
+    status: 422,
+    body: {
+      data: null,
+      errors: [{ message, ...(path ? { path } : {}), extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }],
+    },
+  };
 }
 
 /** The operation (by name in the query text, or operationName) and its input variable. */
@@ -284,7 +365,8 @@ function parseRequest(body: string): ParsedRequest {
     const value = stringField(input, key);
     if (value) summary[key] = value;
   }
-  return { summary, input };
+  const copy = recorded(input);
+  return { summary, input, ...(copy ? { recorded: copy } : {}) };
 }
 
 function stringField(input: unknown, key: string): string | undefined {

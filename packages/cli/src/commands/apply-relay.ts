@@ -3,7 +3,6 @@
 import { type Attempt, dirLoader as coreDirLoader } from "@migrate-relay/core";
 import type { FlagSpec, ParsedFlags } from "../args";
 import type { Io } from "../command";
-import type { LoadedDir, Target } from "./apply-targets";
 import { attemptLine } from "./pull";
 import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
 
@@ -34,5 +33,5 @@ export function dirLoader(flags: ParsedFlags, io: Io, options: { log: boolean })
         }
       : {}),
   });
-  return (target: Target): Promise<LoadedDir> => load(target);
+  return load;
 }

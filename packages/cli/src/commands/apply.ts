@@ -4,11 +4,13 @@ import {
   type ApplyResult,
   applyDir,
   applyOptionsOf,
+  deploymentLine,
   inputError,
   isRelayError,
   messageOf,
   PullError,
   redactUrl,
+  reportDeployments,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
@@ -150,6 +152,12 @@ export const applyCommand: Command = {
         if (!json) (result.error ? io.err : io.out)(summaryLine(result));
       }
       if (json) io.out(JSON.stringify(results, null, 2));
+      // Best effort, as Atlas: a report that fails is a line on stderr, never a failed apply.
+      const runs = prepared
+        .slice(0, results.length)
+        .map(({ target }, i) => ({ target, result: results[i]! }));
+      const report = await reportDeployments(runs, loadDir, "CLI");
+      if (report) (report.error || json ? io.err : io.out)(deploymentLine(report));
       return results.some((r) => r.error) || stop.aborted ? 1 : 0;
     }
   },

@@ -2,9 +2,11 @@ import {
   formatBytes,
   formatMs,
   inputError,
+  latestDetail,
   push,
   readDir,
   replayDir,
+  runContextFromEnv,
   type TargetResult,
   toAtlasJson,
 } from "@migrate-relay/core";
@@ -24,9 +26,11 @@ import {
 export function targetLine(t: TargetResult): string {
   const status = t.ok ? "ok  " : "FAIL";
   const size = t.ok ? (t.skipped ? "archive already there" : `${formatBytes(t.bytes)} sent`) : "";
-  const detail = [size, t.error, t.note].filter(Boolean).join("; ");
+  const detail = [size, latestDetail(t), t.error, t.note].filter(Boolean).join("; ");
   return `  ${status}  ${t.url}  (${t.role})  ${formatMs(t.ms)}${detail ? `  ${detail}` : ""}`;
 }
+
+const contextOf = <T>(context: T | undefined) => (context ? { context } : {});
 
 export const pushCommand: Command = {
   name: "push",
@@ -96,6 +100,7 @@ export const pushCommand: Command = {
         ...(io.env.GITHUB_REF ? { ref: io.env.GITHUB_REF } : {}),
         ...(io.env.GITHUB_RUN_ID ? { run: io.env.GITHUB_RUN_ID } : {}),
       },
+      ...contextOf(runContextFromEnv(io.env, source)),
       ...(json ? {} : { onTarget: (t: TargetResult) => (t.ok ? io.out : io.err)(targetLine(t)) }),
     });
     if (json) io.out(JSON.stringify(toAtlasJson(result), null, 2));

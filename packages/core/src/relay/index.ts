@@ -1,4 +1,6 @@
-export { type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
+export * from "./deployment";
+export { decideLatest, type LatestRead, type LatestVerdict } from "./latest";
+export { type DirLoader, type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
 export * from "./pull";
 export * from "./push";
 export {
@@ -9,5 +11,6 @@ export {
   type RepoOverrides,
   repoConfigOf,
 } from "./repo";
+export { runContextFromEnv } from "./run-context";
 export { buildState, type StateOptions, sha256Digest } from "./state";
 export { envSecrets, isEligible, scrub } from "./target";

@@ -4,6 +4,7 @@
 import type { ResolvedEnv } from "../config/types";
 import { readDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
+import { CloudReplica } from "../replica/cloud";
 import { type Attempt, type PullOptions, pull } from "./pull";
 import type { Repo } from "./repo";
 
@@ -27,16 +28,34 @@ export interface DirLoaderOptions {
   onRead?: (dir: string, repo: Repo) => void;
 }
 
+export interface DirLoader {
+  (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir>;
+  /** The registry an atlas:// target is read from (for deployment reports); undefined otherwise. */
+  registryOf(target: { dir: string; env?: ResolvedEnv }): CloudReplica | undefined;
+}
+
 /** Returns a loader; a failed read throws the PullError (a RelayError carrying the trail). */
-export function dirLoader(options: DirLoaderOptions) {
+export function dirLoader(options: DirLoaderOptions): DirLoader {
   const pulled = new Map<string, Promise<LoadedDir>>();
-  return (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir> => {
+  const repos = new Map<string, Repo>();
+  const keyOf = (target: { dir: string; env?: ResolvedEnv }) =>
+    JSON.stringify([target.dir, target.env?.migration.repo, target.env?.cloud.url]);
+  const repoOf = (target: { dir: string; env?: ResolvedEnv }) => {
+    const key = keyOf(target);
+    let repo = repos.get(key);
+    if (!repo) {
+      repo = options.repoOf(target.dir, target.env);
+      repos.set(key, repo);
+    }
+    return repo;
+  };
+  const load = (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir> => {
     if (!/^atlas:\/\//i.test(target.dir)) return readDir(target.dir, options.cwd).then((dir) => ({ dir }));
-    const key = JSON.stringify([target.dir, target.env?.migration.repo, target.env?.cloud.url]);
+    const key = keyOf(target);
     let loading = pulled.get(key);
     if (!loading) {
       loading = (async () => {
-        const repo = options.repoOf(target.dir, target.env);
+        const repo = repoOf(target);
         options.onRead?.(target.dir, repo);
         const result = await pull(repo.replicas, { ...options.pull, ...(repo.ref ? { ref: repo.ref } : {}) });
         return { dir: result.dir, source: result.source, trail: result.trail, digest: result.digest };
@@ -45,4 +64,11 @@ export function dirLoader(options: DirLoaderOptions) {
     }
     return loading;
   };
+  return Object.assign(load, {
+    registryOf(target: { dir: string; env?: ResolvedEnv }) {
+      if (!/^atlas:\/\//i.test(target.dir)) return undefined;
+      const primary = repoOf(target).replicas[0];
+      return primary instanceof CloudReplica ? primary : undefined;
+    },
+  });
 }

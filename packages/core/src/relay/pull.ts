@@ -64,8 +64,15 @@ export class PullError extends RelayError {
   }
 }
 
-/** Digest equals the manifest's (blob replicas), the archive unpacks, atlas.sum validates. */
-function verify(fetched: Fetched, maxBytes: number): { dir: MigrationDir; digest: string; note: string } {
+/**
+ * Digest equals the manifest's (blob replicas), the archive unpacks, atlas.sum validates, and a
+ * state asked for by version ends at that version (a replica answering with another state is lying).
+ */
+function verify(
+  fetched: Fetched,
+  maxBytes: number,
+  ref: StateRef,
+): { dir: MigrationDir; digest: string; note: string } {
   if (fetched.archive.length > maxBytes) {
     throw new RelayError(
       "integrity",
@@ -89,6 +96,15 @@ function verify(fetched: Fetched, maxBytes: number): { dir: MigrationDir; digest
     validateDir(dir);
   } catch (err) {
     throw new RelayError("integrity", `atlas.sum does not validate: ${messageOf(err)}`);
+  }
+  if ("version" in ref) {
+    const last = dir.files.at(-1)?.version ?? "(no files)";
+    if (last !== ref.version) {
+      throw new RelayError(
+        "integrity",
+        `asked for version ${ref.version}, got a state whose last version is ${last}`,
+      );
+    }
   }
   const note = fetched.digest ? "digest verified, atlas.sum valid" : "atlas.sum valid";
   return { dir, digest, note };
@@ -115,7 +131,7 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
 
   for (const replica of replicas) {
     const outcome = await runTarget(replica, limits, secrets, async (signal) =>
-      verify(await replica.fetch(ref, signal), maxBytes),
+      verify(await replica.fetch(ref, signal), maxBytes, ref),
     );
     const attempt: Attempt = {
       url: replica.display,

@@ -3,7 +3,7 @@ import { archiveDir, validateDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { inputError } from "../errors";
 import { checkSlug, checkTag } from "../replica/names";
-import type { State, StateSource } from "../replica/types";
+import type { RunContext, State, StateSource } from "../replica/types";
 
 export const sha256Digest = (bytes: Uint8Array) =>
   `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
@@ -14,6 +14,8 @@ export interface StateOptions {
   latest?: boolean;
   force?: boolean;
   source?: StateSource;
+  /** Where the push runs (relay/run-context), sent with the registry's diffSyncDir. */
+  context?: RunContext;
 }
 
 /** Validates the directory and builds the one archive every target receives. */
@@ -35,5 +37,6 @@ export function buildState(dir: MigrationDir, options: StateOptions): State {
     latest: options.latest ?? true,
     force: options.force ?? false,
     ...(options.source ? { source: options.source } : {}),
+    ...(options.context ? { context: options.context } : {}),
   };
 }

@@ -7,7 +7,16 @@ import { messageOf, RelayError } from "../errors";
 import { describe } from "./cloud";
 import { encodeManifest, extendsSum, manifestOf, parseManifest } from "./manifest";
 import { checkTag, checkVersion } from "./names";
-import type { Fetched, Manifest, Published, PublishOptions, Replica, State, StateRef } from "./types";
+import type {
+  Fetched,
+  LatestState,
+  Manifest,
+  Published,
+  PublishOptions,
+  Replica,
+  State,
+  StateRef,
+} from "./types";
 
 export interface Blob {
   body: Uint8Array;
@@ -132,6 +141,32 @@ export class BlobReplica implements Replica {
     return verdict.ok
       ? undefined
       : `${at}, which the new state does not extend (${verdict.why}); use force for a deliberate rewrite`;
+  }
+
+  async readLatest(known: string, signal: AbortSignal): Promise<LatestState | null> {
+    const key = this.tagKey("latest");
+    const blob = await this.store.get(key, signal);
+    if (!blob) return null;
+    const manifest = parseManifest(blob.body, `${this.display} ${key.slice(this.base.length)}`);
+    const latest = { digest: manifest.digest, version: manifest.version };
+    if (manifest.digest === known) return latest;
+    const archive = await this.store.get(this.archiveKey(manifest.digest), signal);
+    if (!archive) {
+      throw new RelayError(
+        "integrity",
+        `${this.display}: latest points at archive ${manifest.digest}, which is missing`,
+      );
+    }
+    let sum: Uint8Array | null;
+    try {
+      sum = unarchiveDir(archive.body).sum;
+    } catch (err) {
+      throw new RelayError(
+        "integrity",
+        `${this.display}: latest's archive cannot be read: ${messageOf(err)}`,
+      );
+    }
+    return { ...latest, sum: sum ? Buffer.from(sum).toString("utf8") : "" };
   }
 
   async fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched> {

@@ -1,7 +1,8 @@
 export { type Blob, BlobReplica, type BlobStore } from "./blob";
-export { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
+export { CloudReplica, DEFAULT_CLOUD_URL, interpret } from "./cloud";
+export type * from "./deployment";
 export { deadlineSignal } from "./http";
-export { extendsSum, parseManifest } from "./manifest";
+export { extendsSum, type NotExtending, parseManifest } from "./manifest";
 export { checkSlug, checkTag, checkVersion } from "./names";
 export {
   DEFAULT_CALL_TIMEOUT_MS,

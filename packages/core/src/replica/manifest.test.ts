@@ -16,13 +16,18 @@ describe("extendsSum", () => {
   it("says why an older, edited or reordered state does not extend", () => {
     expect(extendsSum(sum("1_a.sql h1:x", "2_b.sql h1:y"), sum("1_a.sql h1:x"))).toEqual({
       ok: false,
+      file: "2_b.sql",
       why: "the new state lacks 2_b.sql",
     });
     expect(extendsSum(sum("1_a.sql h1:x"), sum("1_a.sql h1:q"))).toEqual({
       ok: false,
+      file: "1_a.sql",
       why: "1_a.sql was edited",
     });
-    expect(extendsSum(sum("2_b.sql h1:x"), sum("1_a.sql h1:q", "2_b.sql h1:r"))).toMatchObject({ ok: false });
+    expect(extendsSum(sum("2_b.sql h1:x"), sum("1_a.sql h1:q", "2_b.sql h1:r"))).toMatchObject({
+      ok: false,
+      file: "2_b.sql",
+    });
   });
 });
 

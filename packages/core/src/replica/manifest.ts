@@ -51,24 +51,36 @@ const fileLines = (sum: string) =>
     .slice(1)
     .filter((l) => l !== "");
 
+/** Why a state does not extend another: the first file that differs, and the reason in words. */
+export interface NotExtending {
+  ok: false;
+  /** The applied file that was edited, removed or renamed. */
+  file: string;
+  why: string;
+}
+
 /**
  * Whether `next` extends `prev`: prev's file lines are a prefix of next's. atlas.sum hashes are
  * cumulative, so a matching prefix means every earlier file is byte-identical. Returns why not.
  */
-export function extendsSum(prev: string, next: string): { ok: true } | { ok: false; why: string } {
+export function extendsSum(prev: string, next: string): { ok: true } | NotExtending {
   const a = fileLines(prev);
   const b = fileLines(next);
   for (let i = 0; i < a.length; i++) {
     const line = a[i]!;
     const name = line.slice(0, line.lastIndexOf(" "));
-    if (i >= b.length) return { ok: false, why: `the new state lacks ${name}` };
+    if (i >= b.length) return { ok: false, file: name, why: `the new state lacks ${name}` };
     if (b[i] !== line) {
       const other = b[i]!.slice(0, b[i]!.lastIndexOf(" "));
       return {
         ok: false,
+        file: name,
         why: other === name ? `${name} was edited` : `${name} is not in the same place (found ${other})`,
       };
     }
   }
   return { ok: true };
 }
+
+/** The file names an atlas.sum lists, in order. */
+export const sumNames = (sum: string) => fileLines(sum).map((l) => l.slice(0, l.lastIndexOf(" ")));

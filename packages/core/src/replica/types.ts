@@ -31,6 +31,32 @@ export interface State {
   /** Move `latest` even when the new state does not extend the one it points to. */
   force: boolean;
   source?: StateSource;
+  /** Where the push runs, for the registry's `diffSyncDir` (Atlas's RunContext); absent when unknown. */
+  context?: RunContext;
+}
+
+/**
+ * Atlas's RunContext (ariga/atlas atlasexec/atlas.go): where a push was triggered. Sent with the
+ * registry's `diffSyncDir`, the way atlas-action fills it (atlasaction/action.go GetRunContext).
+ */
+export interface RunContext {
+  repo?: string;
+  path?: string;
+  branch?: string;
+  commit?: string;
+  url?: string;
+  username?: string;
+  userID?: string;
+  scmType?: "GITHUB" | "GITLAB" | "BITBUCKET" | "AZURE_DEVOPS";
+}
+
+/** What a replica's `latest` points at, read once before a push decides whether to move it. */
+export interface LatestState {
+  digest: string;
+  /** Version of its last file ("" when unknown). */
+  version: string;
+  /** Its whole atlas.sum; omitted when the digest equals the one the reader was told it knows. */
+  sum?: string;
 }
 
 /** The small JSON written to versions/<v>.json and tags/<tag>.json on blob replicas. */
@@ -68,6 +94,8 @@ export type CommitGate = () => Promise<void>;
 
 export interface PublishOptions {
   signal: AbortSignal;
+  /** What this replica's `latest` pointed at before the push (read by relay/push); null: nothing. */
+  current?: LatestState | null;
   /** Blob replicas wait for this before writing any pointer (see relay/push: the license gate). */
   beforeCommit?: CommitGate;
 }
@@ -80,4 +108,9 @@ export interface Replica {
   readonly ref?: StateRef;
   publish(state: State, options: PublishOptions): Promise<Published>;
   fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched>;
+  /**
+   * What `latest` points at (null when nothing), with its atlas.sum unless its digest is `known`
+   * (the state about to be pushed: nothing to compare).
+   */
+  readLatest(known: string, signal: AbortSignal): Promise<LatestState | null>;
 }

@@ -21,9 +21,18 @@ function targetResultText(t: TargetResult): string {
   return t.attempts === 0 ? "not attempted" : "failed";
 }
 
+/** Whether this target's `latest` moved, and from which version; "" when it was not asked to. */
+export function latestDetail(t: TargetResult): string {
+  // The note already says why when latest did not move.
+  if (t.latestMoved === undefined || (!t.latestMoved && t.note?.startsWith("latest not moved"))) return "";
+  const from = t.latestFrom === undefined ? "" : ` (was ${t.latestFrom || "none"})`;
+  return t.latestMoved ? `latest moved${from}` : `latest not moved${from}`;
+}
+
 function targetDetail(t: TargetResult): string {
   const parts: string[] = [];
   if (t.ok && !t.skipped) parts.push(`${formatBytes(t.bytes)} sent`);
+  if (latestDetail(t)) parts.push(latestDetail(t));
   if (t.error) parts.push(t.error);
   if (t.attempts > 1) parts.push(`${t.attempts} attempts`);
   if (t.note) parts.push(t.note);
