@@ -12,8 +12,8 @@ import { fileDirectives } from "../dir/directives";
 import { fileStatements } from "../dir/split";
 import type { MigrationFile } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
+import { redact } from "../secrets";
 import { isBlankSql, runBatch, terminated } from "./batch";
-import { scrub } from "./connection";
 import { statementHashes } from "./hashes";
 import type { HeldLock } from "./lock";
 import { FILE_CLOCK_SQL, inlineQuery, upsertRevision } from "./revisions";
@@ -143,7 +143,7 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
         await drain();
         failed ??= new RelayError(
           "unreachable",
-          `lost the apply lock (its connection failed: ${scrub(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`,
+          `lost the apply lock (its connection failed: ${redact(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`,
         );
       }
       if (failed) break;
@@ -173,7 +173,7 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
 
 function asRelayError(err: unknown, ctx: RunContext): RelayError {
   if (err instanceof RelayError) return err;
-  const message = scrub(messageOf(err), ctx.secrets);
+  const message = redact(messageOf(err), ctx.secrets);
   if (isConnectionError(err))
     return new RelayError("unreachable", `connection lost: ${message}`, { cause: err });
   return new RelayError("migration", message, { cause: err });
@@ -261,13 +261,13 @@ function statementError(
     local >= 0 && local <= chars.length ? stmt.line + countLines(chars.slice(0, local).join("")) : undefined;
   return {
     stmt: stmt.text,
-    text: scrub(e?.message ?? String(err), secrets),
+    text: redact(e?.message ?? String(err), secrets),
     index: index + 1,
     line: stmt.line,
     ...(at !== undefined && at !== stmt.line ? { at } : {}),
     ...(e?.code ? { code: e.code } : {}),
-    ...(e?.detail ? { detail: scrub(e.detail, secrets) } : {}),
-    ...(e?.hint ? { hint: scrub(e.hint, secrets) } : {}),
+    ...(e?.detail ? { detail: redact(e.detail, secrets) } : {}),
+    ...(e?.hint ? { hint: redact(e.hint, secrets) } : {}),
   };
 }
 
@@ -357,7 +357,7 @@ async function runInTx(
     return { executed, failed, error: failure(pf, failed, rolledBack, lost) };
   }
   const step = owner ?? "the file";
-  const message = `${pf.file.name}: ${step} failed: ${scrub(messageOf(error), ctx.secrets)}; ${rolledBack}`;
+  const message = `${pf.file.name}: ${step} failed: ${redact(messageOf(error), ctx.secrets)}; ${rolledBack}`;
   return {
     executed: 0,
     error: new RelayError(lost ? "unreachable" : "migration", message, { cause: error }),

@@ -197,6 +197,19 @@ env "ci" {
     message: `atlas.hcl:1:10: variable "tenants": expected list(string), found a number (3) (the value given by the vars input or --var)`,
   },
   {
+    // A variable's value may be a password: the type error says what it is, never what it holds.
+    name: "var of a secret, wrong type",
+    source: `variable "port" {
+  type = number
+}
+env "ci" {
+  url = "postgres://db:\${var.port}/app"
+}
+`,
+    options: { vars: { port: "hunter2-pw" } },
+    message: `atlas.hcl:1:10: variable "port": expected number, found a string of 10 characters (the value given by the vars input or --var)`,
+  },
+  {
     name: "var bad type",
     source: `variable "x" {
   type = strin
@@ -319,7 +332,7 @@ env "ci" {}
   for_each = "acme"
 }
 `,
-    message: `atlas.hcl:2:14: for_each: found a string ("acme"); expected a set or list of strings, or a map`,
+    message: `atlas.hcl:2:14: for_each: found a string of 4 characters; expected a set or list of strings, or a map`,
   },
   {
     name: "for_each numbers",

@@ -3,7 +3,7 @@ import { type Dirent, readFileSync, statSync } from "node:fs";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { isAbsolute, join, resolve } from "node:path";
 import { RelayError } from "../errors";
-import { redactUrl } from "../redact";
+import { redactUrl } from "../secrets";
 import type { MigrationDir, MigrationFile } from "./types";
 
 export const SUM_FILE = "atlas.sum";

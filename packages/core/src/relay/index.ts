@@ -10,4 +10,4 @@ export {
   repoConfigOf,
 } from "./repo";
 export { buildState, type StateOptions, sha256Digest } from "./state";
-export { envSecrets, isEligible, scrub } from "./target";
+export { isEligible } from "./target";

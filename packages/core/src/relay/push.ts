@@ -4,8 +4,9 @@ import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { GrantStore } from "../grant/grant";
 import { CloudReplica } from "../replica/cloud";
 import type { Replica, State } from "../replica/types";
+import { envSecrets, redact } from "../secrets";
 import { buildState, type StateOptions } from "./state";
-import { envSecrets, runTarget, scrub } from "./target";
+import { runTarget } from "./target";
 
 export const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
 export const DEFAULT_PUSH_RETRIES = 2;
@@ -127,7 +128,7 @@ export async function push(
       const { skipped, latestMoved, note } = outcome.value;
       if (skipped) result.skipped = true;
       if (latestMoved !== undefined) result.latestMoved = latestMoved;
-      if (note) result.note = scrub(note, secrets);
+      if (note) result.note = redact(note, secrets);
       if (outcome.value.link) link = outcome.value.link;
     }
     if (outcome.error) {
@@ -177,7 +178,7 @@ export async function push(
   const ok = failure === undefined;
   return {
     ok,
-    ...(failure ? { error: scrub(failure, secrets) } : {}),
+    ...(failure ? { error: redact(failure, secrets) } : {}),
     slug: state.repo,
     tag: state.tag,
     digest: state.digest,

@@ -1,6 +1,6 @@
 // The cloud registry (atlas://): the GraphQL operations the Atlas CLI uses (DESIGN §5).
 import { RelayError } from "../errors";
-import { redactUrl } from "../redact";
+import { redactUrl } from "../secrets";
 import { type HttpAnswer, type HttpTimeouts, postJson } from "./http";
 import type { Fetched, Published, PublishOptions, Replica, State, StateRef } from "./types";
 
