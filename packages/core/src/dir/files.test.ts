@@ -93,6 +93,22 @@ describe("readDir / writeDir", () => {
     await expect(readDir(join(d, "f"))).rejects.toThrow(/is not a directory/);
   });
 
+  // One rule for names at hash, push and pull: what pull would refuse, or what atlas.sum cannot hold.
+  it.each([
+    ["a\\b.sql", "\\"],
+    [" 2_lead.sql", "space"],
+    ["4_x h1:y.sql", "h1:"],
+    ["5_new\nline.sql", "control"],
+  ])("refuses the file name %j with a clear error", async (name, why) => {
+    const d = await tempDir();
+    await writeFile(join(d, "1_ok.sql"), "SELECT 1;");
+    await writeFile(join(d, name), "SELECT 2;");
+    const err = await readDir(d).catch((e: unknown) => e);
+    expect(isRelayError(err, "input")).toBe(true);
+    expect((err as Error).message).toContain(JSON.stringify(name));
+    expect((err as Error).message).toContain(why);
+  });
+
   it("returns sum null when atlas.sum is absent", async () => {
     const d = await tempDir();
     await writeFile(join(d, "1.sql"), "x");

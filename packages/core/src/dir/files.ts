@@ -98,6 +98,13 @@ export async function readDir(url: string, cwd: string = process.cwd()): Promise
     const isSql = name.endsWith(".sql");
     if (!isSql && name !== SUM_FILE) continue;
     const full = join(path, name);
+    const problem = fileNameProblem(name);
+    if (problem) {
+      throw new RelayError(
+        "input",
+        `migration file ${JSON.stringify(name)} in ${path}: the name ${problem}; rename the file (pull and apply would refuse it)`,
+      );
+    }
     let content: Uint8Array;
     try {
       // Like Go's fs.Glob + ReadFile: symlinks are followed, subdirectories named *.sql are skipped.
@@ -113,10 +120,24 @@ export async function readDir(url: string, cwd: string = process.cwd()): Promise
   return { files: sortFiles(files), sum };
 }
 
-/** A name that stays inside the directory it is written to: no separators, no `.`/`..`, no NUL. */
-export function isPlainName(name: string): boolean {
-  return name !== "" && name !== "." && name !== ".." && !/[/\\\0]/.test(name) && !/^[A-Za-z]:/.test(name);
+/**
+ * The one rule for a migration file name, applied at hash, push (reading the folder) and pull
+ * (reading an archive, writing the folder): undefined when the name is fine, else why not. A name
+ * must stay inside its folder on every OS and survive an atlas.sum line (`<name> h1:<hash>`, which
+ * Atlas splits at the first `h1:` and trims).
+ */
+export function fileNameProblem(name: string): string | undefined {
+  if (name === "" || name === "." || name === "..") return "not a file name";
+  if (/[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return 'contains a path separator ("/" or "\\")';
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  if (/[\x00-\x1f\x7f]/.test(name)) return "contains a control character (newline, tab, NUL...)";
+  if (name.trim() !== name) return "starts or ends with a space";
+  if (name.includes("h1:")) return 'contains "h1:", which atlas.sum uses to separate name and hash';
+  return undefined;
 }
+
+/** A name that stays inside the directory it is written to and fits in atlas.sum. */
+export const isPlainName = (name: string): boolean => fileNameProblem(name) === undefined;
 
 /** Writes a directory's files and atlas.sum into `path` (created if missing). Other files are left alone. */
 export async function writeDir(path: string, dir: MigrationDir): Promise<void> {

@@ -54,7 +54,11 @@ describe("GrantStore", () => {
 
     await writeFile(
       path,
-      JSON.stringify({ ...grant, verifiedAt: "2098-12-31T00:00:00.000Z", expiresAt: "2098-12-31T00:01:00.000Z" }),
+      JSON.stringify({
+        ...grant,
+        verifiedAt: "2098-12-31T00:00:00.000Z",
+        expiresAt: "2098-12-31T00:01:00.000Z",
+      }),
     );
     expect(await grants.check(REGISTRY, TOKEN)).toMatchObject({ ok: false, reason: "unreadable" });
   });

@@ -84,7 +84,11 @@ export class GrantStore {
       return { ok: false, reason: "unreadable" };
     }
     if (expires <= this.now().getTime())
-      return { ok: false, reason: "expired", grant: { ...grant, expiresAt: new Date(expires).toISOString() } };
+      return {
+        ok: false,
+        reason: "expired",
+        grant: { ...grant, expiresAt: new Date(expires).toISOString() },
+      };
     return { ok: true, grant };
   }
 
