@@ -1,11 +1,13 @@
 // The file replica's store: a local or mounted directory. Every write goes to a temp file in the
-// same folder and is renamed into place, so a reader sees the old file or the new one, never half.
+// same folder, is fsynced and renamed into place (then the folder is fsynced), so a reader sees the
+// old file or the new one, never half, and a power cut keeps what a push reported as written.
 // Compare-and-swap takes an exclusive lock file (O_CREAT|O_EXCL) beside the key: writers that all
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
+import { replaceFile } from "../durable";
 import { RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
 
@@ -61,13 +63,10 @@ export class FileStore implements BlobStore {
   async put(key: string, body: Uint8Array, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const target = this.path(key);
-    const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
     try {
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(temp, body, { signal });
-      await rename(temp, target);
+      await replaceFile(target, body, signal);
     } catch (err) {
-      await rm(temp, { force: true });
       if (signal.aborted) throw signal.reason;
       throw fsError(this.display, "write", key, err);
     }
