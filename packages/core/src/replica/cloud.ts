@@ -96,6 +96,13 @@ export class CloudReplica implements Replica {
     if (typeof content !== "string" || content === "") {
       throw new RelayError("not-found", `${this.display}: ${describe(ref)} not found`);
     }
+    // Buffer.from skips what is not base64; a damaged answer must say so, not fail later as a bad tar.
+    if (content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) {
+      throw new RelayError(
+        "integrity",
+        `${this.display}: the registry's archive of ${describe(ref)} is not valid base64`,
+      );
+    }
     return { archive: new Uint8Array(Buffer.from(content, "base64")) };
   }
 

@@ -5,8 +5,9 @@
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
 import { createHash } from "node:crypto";
-import { mkdir, open, readFile, rm, stat } from "node:fs/promises";
+import { type FileHandle, mkdir, open, rm, stat } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
+import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
 import { replaceFile } from "../durable";
 import { RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
@@ -31,6 +32,8 @@ export class FileStore implements BlobStore {
   constructor(
     private readonly root: string,
     private readonly display: string,
+    /** No object the layout holds is larger than an archive may be: refuse more, unread. */
+    private readonly maxBytes = DEFAULT_MAX_ARCHIVE_BYTES,
   ) {}
 
   private path(key: string): string {
@@ -39,13 +42,33 @@ export class FileStore implements BlobStore {
 
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
     signal.throwIfAborted();
+    let handle: FileHandle | undefined;
     try {
-      const body = new Uint8Array(await readFile(this.path(key), { signal }));
+      handle = await open(this.path(key), "r");
+      // Sized from the open file before reading: a device (/dev/zero) or a huge file is refused.
+      const info = await handle.stat();
+      if (!info.isFile()) throw new RelayError("integrity", `${this.display}: ${key} is not a regular file`);
+      if (info.size > this.maxBytes) {
+        throw new RelayError(
+          "integrity",
+          `${this.display}: ${key} is larger than ${this.maxBytes} bytes; not read`,
+        );
+      }
+      const body = new Uint8Array(await handle.readFile({ signal }));
+      if (body.length > this.maxBytes) {
+        throw new RelayError(
+          "integrity",
+          `${this.display}: ${key} grew beyond ${this.maxBytes} bytes while read`,
+        );
+      }
       return { body, etag: etagOf(body) };
     } catch (err) {
+      if (err instanceof RelayError) throw err;
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       if (signal.aborted) throw signal.reason;
       throw fsError(this.display, "read", key, err);
+    } finally {
+      await handle?.close();
     }
   }
 
