@@ -42,6 +42,11 @@ describe("redact (free text)", () => {
     expect(out).toBe(`a *** b "***" c ***`);
   });
 
+  it("keeps sentence punctuation and Markdown-escaped allowed names as they are", () => {
+    const text = "s3://b/p?region=us-east-1&use\\_path\\_style=true: ok in 12 ms (see s3://b/q?region=x).";
+    expect(redact(text)).toBe(text);
+  });
+
   it("leaves ordinary text alone", () => {
     const text = "20240101000000_init.sql: applied 3 statements in 12 ms (s3://bucket/prefix)";
     expect(redact(text)).toBe(text);

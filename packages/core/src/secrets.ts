@@ -96,7 +96,8 @@ function redactOneUrl(raw: string): UrlFound {
       const key = pair.slice(0, eq);
       const value = pair.slice(eq + 1);
       if (isHidden(value)) return pair;
-      if (!SHOWN_PARAMS.has(decode(key).toLowerCase())) {
+      // A Markdown summary escapes "_" in names (use\_path\_style): the name is still allowed.
+      if (!SHOWN_PARAMS.has(decode(key).replace(/\\/g, "").toLowerCase())) {
         if (value !== "") secrets.push(value, decode(value));
         return `${key}=${HIDDEN}`;
       }
@@ -127,10 +128,12 @@ function redactKeyValues(text: string, secrets?: string[]): string {
 }
 
 function redactStructure(text: string, secrets?: string[]): string {
-  const urls = text.replace(URL_IN_TEXT, (u) => {
-    const found = redactOneUrl(u);
+  const urls = text.replace(URL_IN_TEXT, (match) => {
+    // Punctuation that ends a sentence ends the URL too: `s3://b/p?region=x: ok`.
+    const tail = /[:,.;)!?\]]+$/.exec(match)?.[0] ?? "";
+    const found = redactOneUrl(match.slice(0, match.length - tail.length));
     secrets?.push(...found.secrets);
-    return found.shown;
+    return found.shown + tail;
   });
   return redactKeyValues(urls, secrets);
 }
