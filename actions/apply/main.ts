@@ -41,19 +41,19 @@ import {
   recordGrantChange,
   repoOverridesFromInputs,
   restoreGrantCache,
-  Secrets,
+  runnerSecrets,
   workingDirectory,
   writeSummary,
 } from "../common/github";
 
 export async function main(): Promise<void> {
-  const secrets = Secrets.fromProcess();
+  const secrets = runnerSecrets();
   let grantChanged = false;
   let grants: GrantStore | undefined;
   try {
     secrets.add(input("cloud-token"));
     const backups = listInput("backups");
-    secrets.addUrls(input("url"), input("repo-url"), ...backups);
+    secrets.addFrom(input("url"), input("repo-url"), ...backups);
     const cwd = workingDirectory();
 
     const envs = await envsFromInputs(cwd);
@@ -65,7 +65,7 @@ export async function main(): Promise<void> {
       );
     }
     const targets = applyTargetsOf(envs, { url: input("url"), dir: input("dir") }, inputName);
-    for (const t of targets) secrets.addUrls(t.url, t.dir);
+    for (const t of targets) secrets.addFrom(t.url, t.dir);
     // Every target's options are checked before any database is touched.
     const prepared = targets.map((target) => ({
       target,

@@ -16,8 +16,8 @@ import {
   type RepoConfig,
   type RepoOverrides,
   type ResolvedEnv,
+  Secrets,
   type SettingName,
-  secretsOfUrl,
   tokenSha256,
 } from "@migrate-relay/core";
 
@@ -94,33 +94,9 @@ export function checkRepoNamed(config: RepoConfig): void {
   );
 }
 
-/** Masks every secret in the runner's log and returns them, for scrubbing results and summaries. */
-export class Secrets {
-  readonly list: string[] = [];
-
-  add(...values: (string | undefined)[]): void {
-    for (const value of values) {
-      if (!value || value.length < 4 || this.list.includes(value)) continue;
-      core.setSecret(value);
-      this.list.push(value);
-    }
-  }
-
-  addUrls(...urls: (string | undefined)[]): void {
-    for (const url of urls) if (url) this.add(...secretsOfUrl(url));
-  }
-
-  addEnv(env: ResolvedEnv | undefined): void {
-    if (!env) return;
-    this.add(env.cloud.token);
-    this.addUrls(env.url, env.dev, env.migration.dir, env.migration.repo.url, ...env.migration.repo.backup);
-  }
-
-  static fromProcess(): Secrets {
-    const secrets = new Secrets();
-    secrets.add(...envSecrets());
-    return secrets;
-  }
+/** The run's secrets, each masked in the runner's log (core.setSecret) the moment it is known. */
+export function runnerSecrets(): Secrets {
+  return new Secrets((secret) => core.setSecret(secret)).add(...envSecrets());
 }
 
 // --- the license-grant cache ----------------------------------------------------------------------
@@ -216,13 +192,10 @@ export async function saveGrantCache(): Promise<void> {
 
 /** Fails the step with the error's message; the stack only with ACTIONS_STEP_DEBUG. */
 export function fail(err: unknown, secrets: Secrets): string {
-  let message = messageOf(err);
-  for (const s of secrets.list) message = message.split(s).join("***");
+  const message = secrets.redact(messageOf(err));
   core.setFailed(message);
   if (core.isDebug() && err instanceof Error && err.stack) {
-    let stack = err.stack;
-    for (const s of secrets.list) stack = stack.split(s).join("***");
-    core.debug(stack);
+    core.debug(secrets.redact(err.stack));
   }
   return message;
 }

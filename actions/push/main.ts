@@ -31,19 +31,19 @@ import {
   recordGrantChange,
   repoOverridesFromInputs,
   restoreGrantCache,
-  Secrets,
+  runnerSecrets,
   workingDirectory,
   writeSummary,
 } from "../common/github";
 
 export async function main(): Promise<void> {
-  const secrets = Secrets.fromProcess();
+  const secrets = runnerSecrets();
   let grantChanged = false;
   let grants: GrantStore | undefined;
   try {
     secrets.add(input("cloud-token"));
     const backups = listInput("backups");
-    secrets.addUrls(input("dev-url"), input("repo-url"), ...backups);
+    secrets.addFrom(input("dev-url"), input("repo-url"), ...backups);
     const cwd = workingDirectory();
     const started = performance.now();
 
@@ -79,7 +79,7 @@ export async function main(): Promise<void> {
     let replay: ReplayResult | undefined;
     const devUrl = input("dev-url") || env?.dev;
     if (devUrl) {
-      secrets.addUrls(devUrl);
+      secrets.addFrom(devUrl);
       replay = await replayDir(devUrl, migrations);
       core.info(
         `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,

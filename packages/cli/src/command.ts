@@ -1,3 +1,4 @@
+import type { Secrets } from "@migrate-relay/core";
 import type { FlagSpec, ParsedArgs } from "./args";
 
 /** Where a command writes: injected so tests run commands in-process and read what they printed. */
@@ -6,6 +7,8 @@ export interface Io {
   err(line: string): void;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** The run's known secrets; runCli redacts every line out/err prints with them. */
+  secrets?: Secrets;
 }
 
 export interface Command {

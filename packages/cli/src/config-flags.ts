@@ -30,11 +30,13 @@ export async function loadEnvsFromFlags(flags: ParsedFlags, io: Io): Promise<Res
   const env = str(flags, "env");
   if (!env)
     throw inputError("--env is required: name the env block of the project file to use, e.g. --env prod");
-  return loadEnv({
+  const envs = await loadEnv({
     config: str(flags, "config") ?? "file://atlas.hcl",
     env,
     vars: parseVarFlags(list(flags, "var")),
     cwd: io.cwd,
     getenv: (name) => io.env[name],
   });
+  for (const resolved of envs) io.secrets?.addEnv(resolved);
+  return envs;
 }

@@ -1,6 +1,6 @@
 // The `migrate-relay` command: every CI system's front end to the core library.
-import { isRelayError, messageOf } from "@migrate-relay/core";
-import { parseArgs } from "./args";
+import { envSecrets, isRelayError, messageOf, Secrets } from "@migrate-relay/core";
+import { type ParsedFlags, parseArgs } from "./args";
 import type { Command, Io } from "./command";
 import { applyCommand } from "./commands/apply";
 import { envCommand } from "./commands/env";
@@ -76,8 +76,31 @@ function mainHelp(): string {
   ].join("\n");
 }
 
+/**
+ * Every line the CLI prints passes through here: the secrets known so far (secret env values, flag
+ * values, what the config resolved to) and anything shaped like one (URL passwords, key=value) become ***.
+ */
+function redactingIo(io: Io, argv: string[]): Io {
+  const secrets = io.secrets ?? new Secrets();
+  secrets.add(...envSecrets(io.env));
+  for (const arg of argv) secrets.addFrom(arg);
+  return {
+    ...io,
+    secrets,
+    out: (line) => io.out(secrets.redact(line)),
+    err: (line) => io.err(secrets.redact(line)),
+  };
+}
+
+/** Flags that carry a secret as a whole value (a token), not inside a URL. */
+function addSecretFlags(secrets: Secrets, flags: ParsedFlags): void {
+  for (const [name, value] of Object.entries(flags))
+    if (/token|secret|password/i.test(name) && typeof value === "string") secrets.add(value);
+}
+
 /** Runs one command line; returns the exit code (0 ok, 1 failed, 2 bad usage or config). */
-export async function runCli(argv: string[], io: Io = processIo()): Promise<number> {
+export async function runCli(argv: string[], given: Io = processIo()): Promise<number> {
+  const io = redactingIo(given, argv);
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     (name === undefined ? io.err : io.out)(mainHelp());
@@ -93,7 +116,9 @@ export async function runCli(argv: string[], io: Io = processIo()): Promise<numb
     return 0;
   }
   try {
-    return await cmd.run(parseArgs(rest, cmd.flags), io);
+    const args = parseArgs(rest, cmd.flags);
+    addSecretFlags(io.secrets!, args.flags);
+    return await cmd.run(args, io);
   } catch (err) {
     io.err(`migrate-relay ${cmd.name}: ${messageOf(err)}`);
     return isRelayError(err, "config") || isRelayError(err, "input") ? 2 : 1;

@@ -6,7 +6,7 @@ export * from "./dir/index";
 export * from "./duration";
 export * from "./errors";
 export * from "./grant/index";
-export * from "./redact";
 export * from "./relay/index";
 export * from "./replica/index";
 export * from "./report/index";
+export * from "./secrets";

@@ -5,10 +5,10 @@ import type { TxMode } from "../dir/directives";
 import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { configError, type ErrorKind, messageOf, RelayError } from "../errors";
-import { redactUrl } from "../redact";
+import { redact, redactUrl } from "../secrets";
 import { notCleanReason } from "./clean";
 import type { PostgresTarget } from "./connection";
-import { closeQuietly, connect, parsePostgresUrl, scrub } from "./connection";
+import { closeQuietly, connect, parsePostgresUrl } from "./connection";
 import { prepareFiles, runFiles } from "./execute";
 import { sumHashes } from "./hashes";
 import { acquireApplyLock, type HeldLock } from "./lock";
@@ -135,7 +135,7 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
     result.applied = outcome.applied;
     if (outcome.error) result.error = { kind: outcome.error.kind, message: outcome.error.message };
   } catch (err) {
-    result.error = { kind: kindOf(err), message: scrub(messageOf(err), target.secrets) };
+    result.error = { kind: kindOf(err), message: redact(messageOf(err), target.secrets) };
   } finally {
     await lock?.release();
     await Promise.all([closeQuietly(lockClient), closeQuietly(work)]);

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import pg from "pg";
 import { configError, RelayError } from "../errors";
-import { redactUrl, secretsOfUrl } from "../redact";
+import { redact, redactUrl, secretsOf } from "../secrets";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
@@ -105,19 +105,12 @@ export function parsePostgresUrl(raw: string): PostgresTarget {
     schema: schema || undefined,
     database: database || config.user || "",
     display,
-    secrets: secretsOfUrl(raw),
+    secrets: secretsOf(raw),
   };
 }
 
 // libpq's `options` splits on spaces; a backslash keeps one.
 const escapeOption = (value: string) => value.replace(/\\/g, "\\\\").replace(/ /g, "\\ ");
-
-/** Removes every secret from a message (belt and braces: server messages do not echo passwords). */
-export function scrub(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const s of secrets) if (s.length >= 3) out = out.split(s).join("***");
-  return out;
-}
 
 /**
  * Opens a connection. sslmode follows libpq: prefer (the default) tries TLS then plain, allow the
@@ -167,7 +160,7 @@ function isTransportError(err: unknown): boolean {
 /** Maps a pg/socket error during connect to a RelayError with an actionable, secret-free message. */
 export function connectionError(err: unknown, target: PostgresTarget): RelayError {
   const e = err as { code?: string; message?: string };
-  const raw = scrub(e?.message ?? String(err), target.secrets);
+  const raw = redact(e?.message ?? String(err), target.secrets);
   const where = target.display;
   const user = target.config.user ?? "(default user)";
   const wrap = (kind: ConstructorParameters<typeof RelayError>[0], message: string) =>

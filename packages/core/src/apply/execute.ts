@@ -13,9 +13,9 @@ import { fileDirectives } from "../dir/directives";
 import { fileStatements } from "../dir/split";
 import type { MigrationFile } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
+import { redact } from "../secrets";
 import { isBlankSql, parsesAlone, runBatch, terminated } from "./batch";
 import { type ChainLink, CommitChain } from "./chain";
-import { scrub } from "./connection";
 import { statementHashes } from "./hashes";
 import type { HeldLock } from "./lock";
 import { FILE_CLOCK_SQL, inlineQuery, upsertRevision } from "./revisions";
@@ -217,7 +217,7 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
         await drain();
         failed ??= new RelayError(
           "unreachable",
-          `lost the apply lock (its connection failed: ${scrub(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`,
+          `lost the apply lock (its connection failed: ${redact(lost.message, ctx.secrets)}); stopped before ${pf.file.name}`,
         );
       }
       if (failed) break;
@@ -257,7 +257,7 @@ function interrupted(signal: AbortSignal, what: string): RelayError {
 
 function asRelayError(err: unknown, ctx: RunContext): RelayError {
   if (err instanceof RelayError) return err;
-  const message = scrub(messageOf(err), ctx.secrets);
+  const message = redact(messageOf(err), ctx.secrets);
   if (isConnectionError(err))
     return new RelayError("unreachable", `connection lost: ${message}`, { cause: err });
   return new RelayError("migration", message, { cause: err });
@@ -352,13 +352,13 @@ function statementError(
     local >= 0 && local <= chars.length ? stmt.line + countLines(chars.slice(0, local).join("")) : undefined;
   return {
     stmt: stmt.text,
-    text: scrub(e?.message ?? String(err), secrets),
+    text: redact(e?.message ?? String(err), secrets),
     index: index + 1,
     line: stmt.line,
     ...(at !== undefined && at !== stmt.line ? { at } : {}),
     ...(e?.code ? { code: e.code } : {}),
-    ...(e?.detail ? { detail: scrub(e.detail, secrets) } : {}),
-    ...(e?.hint ? { hint: scrub(e.hint, secrets) } : {}),
+    ...(e?.detail ? { detail: redact(e.detail, secrets) } : {}),
+    ...(e?.hint ? { hint: redact(e.hint, secrets) } : {}),
   };
 }
 
@@ -486,7 +486,7 @@ function stepError(
   return {
     stmt: "",
     step,
-    text: scrub(err.message ?? String(err), secrets),
+    text: redact(err.message ?? String(err), secrets),
     index: 0,
     line: 0,
     ...(err.code ? { code: err.code } : {}),

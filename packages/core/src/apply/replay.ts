@@ -6,7 +6,8 @@ import type pg from "pg";
 import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
-import { closeQuietly, connect, parsePostgresUrl, scrub } from "./connection";
+import { redact } from "../secrets";
+import { closeQuietly, connect, parsePostgresUrl } from "./connection";
 import { prepareFiles, runFiles } from "./execute";
 import { sumHashes } from "./hashes";
 
@@ -48,7 +49,7 @@ export async function replayDir(
       created = true;
     } catch (err) {
       const code = (err as { code?: string }).code;
-      const why = scrub(messageOf(err), dev.secrets);
+      const why = redact(messageOf(err), dev.secrets);
       throw new RelayError(
         code === "42501" ? "config" : "migration",
         `cannot create a scratch database on the dev server ${dev.display}: ${why}` +

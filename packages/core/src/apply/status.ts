@@ -2,7 +2,8 @@
 import type pg from "pg";
 import type { MigrationDir } from "../dir/types";
 import { configError, messageOf, RelayError } from "../errors";
-import { closeQuietly, connect, parsePostgresUrl, scrub } from "./connection";
+import { redact } from "../secrets";
+import { closeQuietly, connect, parsePostgresUrl } from "./connection";
 import { planPending } from "./plan";
 import { readRevisions, revisionsSchemaFor, tableState } from "./revisions";
 
@@ -80,7 +81,7 @@ export async function dirStatus(dir: MigrationDir, options: StatusOptions): Prom
     }
   } catch (err) {
     const kind = err instanceof RelayError ? err.kind : "unreachable";
-    result.error = { kind, message: scrub(messageOf(err), target.secrets) };
+    result.error = { kind, message: redact(messageOf(err), target.secrets) };
   } finally {
     await closeQuietly(client);
   }

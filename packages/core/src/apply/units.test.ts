@@ -2,8 +2,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { redact } from "../secrets";
 import { isBlankSql } from "./batch";
-import { parsePostgresUrl, scrub } from "./connection";
+import { parsePostgresUrl } from "./connection";
 import { statementHashes, sumHashes } from "./hashes";
 import { APPLY_LOCK_KEY, fnv1_32 } from "./lock";
 import { inlineQuery, OPERATOR_VERSION, revisionsSchemaFor, upsertRevision } from "./revisions";
@@ -47,7 +48,7 @@ describe("parsePostgresUrl", () => {
   });
 
   it("scrubs secrets out of any message", () => {
-    expect(scrub("bad password hunter22 for x", ["hunter22"])).toBe("bad password *** for x");
+    expect(redact("bad password hunter22 for x", ["hunter22"])).toBe("bad password *** for x");
   });
 });
 

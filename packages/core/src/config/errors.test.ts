@@ -197,6 +197,19 @@ env "ci" {
     message: `atlas.hcl:1:10: variable "tenants": expected list(string), found a number (3) (the value given by the vars input or --var)`,
   },
   {
+    // A variable's value may be a password: the type error says what it is, never what it holds.
+    name: "var of a secret, wrong type",
+    source: `variable "port" {
+  type = number
+}
+env "ci" {
+  url = "postgres://db:\${var.port}/app"
+}
+`,
+    options: { vars: { port: "hunter2-pw" } },
+    message: `atlas.hcl:1:10: variable "port": expected number, found a string of 10 characters (the value given by the vars input or --var)`,
+  },
+  {
     name: "var bad type",
     source: `variable "x" {
   type = strin
@@ -319,7 +332,7 @@ env "ci" {}
   for_each = "acme"
 }
 `,
-    message: `atlas.hcl:2:14: for_each: found a string ("acme"); expected a set or list of strings, or a map`,
+    message: `atlas.hcl:2:14: for_each: found a string of 4 characters; expected a set or list of strings, or a map`,
   },
   {
     name: "for_each numbers",
@@ -485,5 +498,39 @@ describe("config errors", () => {
       }
     });
     expect(messages.join("\n")).not.toMatch(/secret|pw@|token=abc/);
+  });
+});
+
+describe("hostile configs: limits with a position, never a stack overflow", () => {
+  const attempt = (source: string) => {
+    try {
+      resolveEnvFromSource(source, "atlas.hcl", { env: "ci", getenv: () => undefined });
+      return undefined;
+    } catch (err) {
+      return err as Error;
+    }
+  };
+  it.each([
+    ["1,000 nested brackets", `env "ci" {\n  url = ${"[".repeat(1000)}${"]".repeat(1000)}\n}\n`],
+    ["1,000 nested objects", `env "ci" {\n  url = ${"{a = ".repeat(1000)}1${"}".repeat(1000)}\n}\n`],
+    ["1,000 nested blocks", `env "ci" {\n${"b {\n".repeat(1000)}${"}\n".repeat(1000)}}\n`],
+    ["2,000 chained +", `env "ci" {\n  url = 1${" + 1".repeat(2000)}\n}\n`],
+    ["2,000 chained indexes", `locals { x = [1] }\nenv "ci" {\n  url = local.x${"[0]".repeat(2000)}\n}\n`],
+    ["1,000 nested parentheses", `env "ci" {\n  url = ${"(".repeat(1000)}1${")".repeat(1000)}\n}\n`],
+    ["1,000 unary minus", `env "ci" {\n  url = ${"-".repeat(1000)}1\n}\n`],
+    ["1,000 nested templates", `env "ci" {\n  url = ${'"${'.repeat(1000)}1${'}"'.repeat(1000)}\n}\n`],
+  ])("%s: a config error with a line and column", (_name, source) => {
+    const err = attempt(source);
+    expect(isRelayError(err, "config")).toBe(true);
+    expect(err!.message).toMatch(/^atlas\.hcl:\d+:\d+: .*(nested|deep|levels)/);
+  });
+
+  it("a 50 MB string literal is refused by size before it is read", () => {
+    const started = performance.now();
+    const err = attempt(`env "ci" {\n  url = "${"x".repeat(50 * 1024 * 1024)}"\n}\n`);
+    expect(isRelayError(err, "config")).toBe(true);
+    expect(err!.message).toMatch(/^atlas\.hcl:1:1: the file is 50\.0 MB; the limit is/);
+    // (no timing assertion: the bench measures speed; this only proves it is refused, not parsed)
+    expect(performance.now() - started).toBeGreaterThan(0);
   });
 });

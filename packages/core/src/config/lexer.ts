@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${" here is HCL syntax, not a JS template
 // HCL native syntax -> tokens. Strings and heredocs become one template token whose `${...}` parts hold
 // their own token lists, so the parser never has to switch lexing modes.
-import { errorAt, type Pos, type Span } from "./source";
+import { errorAt, MAX_CONFIG_BYTES, MAX_NESTING, type Pos, type Span, tooDeep } from "./source";
 
 export type TemplatePart = string | { tokens: Token[]; span: Span };
 
@@ -54,6 +54,14 @@ const isIdContinue = (c: string): boolean =>
 const HEREDOC_START = /^<<(-?)([A-Za-z_][A-Za-z0-9_-]*)\r?\n/;
 
 export function lex(source: string, file: string): Token[] {
+  if (source.length > MAX_CONFIG_BYTES) {
+    const mb = (source.length / 1024 / 1024).toFixed(1);
+    throw errorAt(
+      file,
+      { line: 1, col: 1 },
+      `the file is ${mb} MB; the limit is ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
+    );
+  }
   return new Lexer(source, file).tokens(false);
 }
 
@@ -61,6 +69,8 @@ class Lexer {
   private i = 0;
   private line = 1;
   private col = 1;
+  /** How many "${" we are inside: each is a recursion. */
+  private interpolations = 0;
 
   constructor(
     private readonly src: string,
@@ -236,7 +246,9 @@ class Lexer {
       const pos = this.pos();
       const start = this.i;
       this.advance(2);
+      if (++this.interpolations > MAX_NESTING) throw tooDeep(this.file, pos);
       const tokens = this.tokens(true);
+      this.interpolations--;
       return { tokens, span: { pos, start, end: this.i } };
     }
     if (rest2.startsWith("%{")) {

@@ -1,8 +1,9 @@
 // Reading atlas.hcl from disk (read-only) and turning `--var k=v` flags into input variables.
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
-import { configError, inputError } from "../errors";
+import { configError, inputError, isRelayError } from "../errors";
 import { resolveEnvFromSource } from "./resolve";
+import { MAX_CONFIG_BYTES } from "./source";
 import type { LoadEnvOptions, ResolvedEnv } from "./types";
 
 /** Loads env `options.env` from the config file: one ResolvedEnv per for_each instance (one otherwise). */
@@ -11,8 +12,17 @@ export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {
   const path = resolve(cwd, configPath(options.config));
   let source: string;
   try {
+    // Sized before it is read: a config linked to /dev/zero or a huge file is refused, not loaded.
+    const info = await stat(path);
+    if (!info.isFile() || info.size > MAX_CONFIG_BYTES) {
+      const what = info.isFile() ? `is ${(info.size / 1024 / 1024).toFixed(1)} MB` : "is not a regular file";
+      throw configError(
+        `config file ${options.config} ${what} (at ${path}); the limit is ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
+      );
+    }
     source = await readFile(path, "utf8");
   } catch (err) {
+    if (isRelayError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOENT" ? "was not found" : `cannot be read (${code ?? (err as Error).message})`;
     throw configError(`config file ${options.config} ${why} (looked at ${path})`);

@@ -4,7 +4,7 @@
 import type { Attribute, Block, Body, Expr } from "./ast";
 import { SPLAT_ITEM } from "./ast";
 import { lex, type Token } from "./lexer";
-import { errorAt, type Span, where } from "./source";
+import { errorAt, MAX_NESTING, type Span, tooDeep, where } from "./source";
 
 export function parse(source: string, file: string): Body {
   const parser = new Parser(lex(source, file), file, false);
@@ -37,8 +37,21 @@ class Parser {
     private readonly tokens: Token[],
     private readonly file: string,
     skipNewlines: boolean,
+    /** Nesting so far (blocks, expressions, operator and postfix chains): bounded by MAX_NESTING. */
+    private depth = 0,
   ) {
     this.skipNewlines = [skipNewlines];
+  }
+
+  /** Runs `fn` one level deeper; past MAX_NESTING, a positioned error instead of a stack overflow. */
+  private deeper<T>(at: Span, levels: number, fn: () => T): T {
+    if (this.depth + levels > MAX_NESTING) throw tooDeep(this.file, at.pos);
+    this.depth += levels;
+    try {
+      return fn();
+    } finally {
+      this.depth -= levels;
+    }
   }
 
   // ---- token access ----
@@ -164,7 +177,7 @@ class Parser {
     }
     const open = this.tokens[this.i]!;
     this.i++;
-    const body = this.nested(false, () => this.body(false, open));
+    const body = this.deeper(open, 1, () => this.nested(false, () => this.body(false, open)));
     const close = this.tokens[this.i]!;
     this.i++; // "}"
     return { type: typeToken.text, labels, labelSpans, body, ...span(typeToken, close) };
@@ -173,6 +186,10 @@ class Parser {
   // ---- expressions ----
 
   expression(): Expr {
+    return this.deeper(this.peek(), 1, () => this.conditional());
+  }
+
+  private conditional(): Expr {
     const cond = this.binary(0);
     if (!this.isPunct("?")) return cond;
     this.next();
@@ -185,11 +202,12 @@ class Parser {
   private binary(level: number): Expr {
     if (level === BINARY_LEVELS.length) return this.unary();
     let left = this.binary(level + 1);
-    for (;;) {
+    for (let chain = 1; ; chain++) {
       const t = this.peek();
       if (t.kind !== "punct" || !BINARY_LEVELS[level]!.includes(t.text)) return left;
       this.next();
-      const right = this.binary(level + 1);
+      // A chain builds a left-deep tree the evaluator walks recursively: it counts as nesting.
+      const right = this.deeper(t, chain, () => this.binary(level + 1));
       left = { type: "binary", op: t.text, left, right, ...span(left, right) };
     }
   }
@@ -198,16 +216,17 @@ class Parser {
     const t = this.peek();
     if (t.kind === "punct" && (t.text === "!" || t.text === "-")) {
       this.next();
-      const operand = this.unary();
+      const operand = this.deeper(t, 1, () => this.unary());
       return { type: "unary", op: t.text, operand, ...span(t, operand) };
     }
     return this.postfix(this.primary());
   }
 
   private postfix(expr: Expr): Expr {
-    for (;;) {
+    for (let chain = 0; ; chain++) {
       // Attribute and index access must follow directly: a newline ends the expression.
       const t = this.tokens[this.i]!;
+      if (this.depth + chain > MAX_NESTING) throw tooDeep(this.file, t.pos);
       if (t.kind === "punct" && t.text === ".") {
         this.i++;
         const name = this.tokens[this.i]!;
@@ -293,7 +312,7 @@ class Parser {
   private template(t: Token & { kind: "template" }): Expr {
     const parts = t.parts.map((part) => {
       if (typeof part === "string") return part;
-      const sub = new Parser(part.tokens, this.file, true);
+      const sub = new Parser(part.tokens, this.file, true, this.depth);
       const first = sub.peek();
       if (first.kind === "eof")
         throw errorAt(this.file, part.span.pos, 'empty "${}"; expected an expression');

@@ -3,7 +3,7 @@
 // getenv() calls or data sources never fail this one.
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
-import { redactUrl } from "../redact";
+import { redactUrl } from "../secrets";
 import type { Attribute, Block, Body, Expr } from "./ast";
 import { type EvalContext, evaluate, type Namespace } from "./evaluator";
 import { type HclFunction, makeFunctions } from "./functions";

@@ -15,6 +15,19 @@ export interface Span {
 
 export const where = (file: string, pos: Pos): string => `${file}:${pos.line}:${pos.col}`;
 
+/**
+ * Limits that keep a hostile or broken config from exhausting the stack or memory: an atlas.hcl is
+ * a few kB, its expressions a few levels deep. Past them, a positioned config error.
+ */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+export const MAX_NESTING = 100;
+export const tooDeep = (file: string, pos: Pos): RelayError =>
+  errorAt(
+    file,
+    pos,
+    `nested more than ${MAX_NESTING} levels deep (blocks, brackets, operators or "\${"); simplify it`,
+  );
+
 /** A config error at a place in the file: `atlas.hcl:7:14: <message>`. */
 export function errorAt(file: string, pos: Pos, message: string): RelayError {
   return new RelayError("config", `${where(file, pos)}: ${message}`);

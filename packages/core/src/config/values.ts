@@ -15,10 +15,15 @@ export function typeName(v: Value): string {
   return typeof v;
 }
 
-/** `a string ("x")`, `a list`: what was found, for "expected X, found Y" messages. */
-export function describe(v: Value, show: (s: string) => string = (s) => s): string {
+/**
+ * `a string of 7 characters`, `a list of 2`: what was found, for "expected X, found Y" messages. A
+ * string's content is shown only through `show` (a caller that knows it is safe, e.g. a redacted URL):
+ * a type error must not print a variable's value, which may be a password.
+ */
+export function describe(v: Value, show?: (s: string) => string): string {
   if (v === null) return "null";
-  if (typeof v === "string") return `a string (${JSON.stringify(show(v))})`;
+  if (typeof v === "string")
+    return show ? `a string (${JSON.stringify(show(v))})` : `a string of ${v.length} characters`;
   if (typeof v === "number" || typeof v === "boolean") return `a ${typeName(v)} (${String(v)})`;
   return Array.isArray(v) ? `a list of ${v.length}` : "an object";
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -93,6 +93,22 @@ describe("readDir / writeDir", () => {
     await expect(readDir(join(d, "f"))).rejects.toThrow(/is not a directory/);
   });
 
+  // One rule for names at hash, push and pull: what pull would refuse, or what atlas.sum cannot hold.
+  it.each([
+    ["a\\b.sql", "\\"],
+    [" 2_lead.sql", "space"],
+    ["4_x h1:y.sql", "h1:"],
+    ["5_new\nline.sql", "control"],
+  ])("refuses the file name %j with a clear error", async (name, why) => {
+    const d = await tempDir();
+    await writeFile(join(d, "1_ok.sql"), "SELECT 1;");
+    await writeFile(join(d, name), "SELECT 2;");
+    const err = await readDir(d).catch((e: unknown) => e);
+    expect(isRelayError(err, "input")).toBe(true);
+    expect((err as Error).message).toContain(JSON.stringify(name));
+    expect((err as Error).message).toContain(why);
+  });
+
   it("returns sum null when atlas.sum is absent", async () => {
     const d = await tempDir();
     await writeFile(join(d, "1.sql"), "x");
@@ -112,5 +128,51 @@ describe("readDir / writeDir", () => {
     await expect(
       writeDir(out, { files: [{ name: "../evil.sql", version: "", description: "", content }], sum: null }),
     ).rejects.toThrow(/not a plain file name/);
+  });
+
+  const state = (...names: string[]) => ({
+    files: names.map((name) => ({
+      name,
+      version: "",
+      description: "",
+      content: new TextEncoder().encode(name),
+    })),
+    sum: new TextEncoder().encode("h1:s\n"),
+  });
+
+  it("writeDir replaces a folder a previous pull wrote, whole: files of the old state are gone", async () => {
+    const out = join(await tempDir(), "out");
+    await writeDir(out, state("1.sql", "2.sql"));
+    await writeDir(out, state("1.sql", "3.sql"));
+    expect((await readdir(out)).sort()).toEqual(["1.sql", "3.sql", "atlas.sum"]);
+  });
+
+  it("writeDir never writes through a link inside the folder, nor into a linked folder", async () => {
+    const d = await tempDir();
+    const outside = join(d, "precious.txt");
+    await writeFile(outside, "keep me");
+    const out = join(d, "out");
+    await mkdir(out);
+    await symlink(outside, join(out, "atlas.sum"));
+    await expect(writeDir(out, state("1.sql"))).rejects.toThrow(/atlas\.sum.*link/);
+    expect(await readFile(outside, "utf8")).toBe("keep me");
+
+    const real = join(d, "real");
+    await mkdir(real);
+    await symlink(real, join(d, "linked"));
+    await expect(writeDir(join(d, "linked"), state("1.sql"))).rejects.toThrow(/link/);
+    expect(await readdir(real)).toEqual([]);
+  });
+
+  it("writeDir refuses a --to that is a file or holds other files, and leaves it as it was", async () => {
+    const d = await tempDir();
+    await writeFile(join(d, "file"), "x");
+    await expect(writeDir(join(d, "file"), state("1.sql"))).rejects.toThrow(/file.*not a folder/);
+    const out = join(d, "project");
+    await mkdir(out);
+    await writeFile(join(out, "README.md"), "mine");
+    await expect(writeDir(out, state("1.sql"))).rejects.toThrow(/README\.md/);
+    expect(await readdir(out)).toEqual(["README.md"]);
+    expect((await readdir(d)).sort()).toEqual(["file", "project"]);
   });
 });

@@ -1,9 +1,10 @@
 // A local migration directory: its top-level `*.sql` files and atlas.sum, as Atlas's LocalDir reads them.
-import { type Dirent, readFileSync, statSync } from "node:fs";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
-import { isAbsolute, join, resolve } from "node:path";
-import { RelayError } from "../errors";
-import { redactUrl } from "../redact";
+import { type Dirent, readFileSync, type Stats, statSync } from "node:fs";
+import { lstat, mkdir, mkdtemp, readdir, rename, rm } from "node:fs/promises";
+import { basename, dirname, isAbsolute, join, resolve } from "node:path";
+import { fsyncDir, writeNewFile } from "../durable";
+import { messageOf, RelayError } from "../errors";
+import { redactUrl } from "../secrets";
 import type { MigrationDir, MigrationFile } from "./types";
 
 export const SUM_FILE = "atlas.sum";
@@ -98,6 +99,13 @@ export async function readDir(url: string, cwd: string = process.cwd()): Promise
     const isSql = name.endsWith(".sql");
     if (!isSql && name !== SUM_FILE) continue;
     const full = join(path, name);
+    const problem = fileNameProblem(name);
+    if (problem) {
+      throw new RelayError(
+        "input",
+        `migration file ${JSON.stringify(name)} in ${path}: the name ${problem}; rename the file (pull and apply would refuse it)`,
+      );
+    }
     let content: Uint8Array;
     try {
       // Like Go's fs.Glob + ReadFile: symlinks are followed, subdirectories named *.sql are skipped.
@@ -113,21 +121,91 @@ export async function readDir(url: string, cwd: string = process.cwd()): Promise
   return { files: sortFiles(files), sum };
 }
 
-/** A name that stays inside the directory it is written to: no separators, no `.`/`..`, no NUL. */
-export function isPlainName(name: string): boolean {
-  return name !== "" && name !== "." && name !== ".." && !/[/\\\0]/.test(name) && !/^[A-Za-z]:/.test(name);
+/**
+ * The one rule for a migration file name, applied at hash, push (reading the folder) and pull
+ * (reading an archive, writing the folder): undefined when the name is fine, else why not. A name
+ * must stay inside its folder on every OS and survive an atlas.sum line (`<name> h1:<hash>`, which
+ * Atlas splits at the first `h1:` and trims).
+ */
+export function fileNameProblem(name: string): string | undefined {
+  if (name === "" || name === "." || name === "..") return "not a file name";
+  if (/[/\\]/.test(name) || /^[A-Za-z]:/.test(name)) return 'contains a path separator ("/" or "\\")';
+  if (/[\x00-\x1f\x7f]/.test(name)) return "contains a control character (newline, tab, NUL...)";
+  if (name.trim() !== name) return "starts or ends with a space";
+  if (name.includes("h1:")) return 'contains "h1:", which atlas.sum uses to separate name and hash';
+  return undefined;
 }
 
-/** Writes a directory's files and atlas.sum into `path` (created if missing). Other files are left alone. */
+/** A name that stays inside the directory it is written to and fits in atlas.sum. */
+export const isPlainName = (name: string): boolean => fileNameProblem(name) === undefined;
+
+/**
+ * Why `path` cannot be replaced by a pull, or undefined. A pull writes only into a new folder or one
+ * holding nothing but what a pull writes (regular `.sql` files and atlas.sum): never through a link,
+ * never over a user's other files.
+ */
+async function replaceProblem(path: string): Promise<"missing" | "replace" | { problem: string }> {
+  let info: Stats;
+  try {
+    info = await lstat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    return { problem: `cannot read ${path}: ${(err as Error).message}` };
+  }
+  if (info.isSymbolicLink())
+    return { problem: `${path} is a symbolic link; pull does not write through links` };
+  if (!info.isDirectory()) return { problem: `${path} is a file, not a folder` };
+  for (const entry of await readdir(path, { withFileTypes: true })) {
+    const where = join(path, entry.name);
+    if (entry.isSymbolicLink())
+      return { problem: `${where} is a symbolic link; pull does not write through links` };
+    if (!entry.isFile() || !(entry.name.endsWith(".sql") || entry.name === SUM_FILE)) {
+      return {
+        problem: `${path} holds ${entry.name}, which a pull does not write; pull into a new or empty folder`,
+      };
+    }
+  }
+  return "replace";
+}
+
+/**
+ * Writes a directory's files and atlas.sum as the folder `path`: into a fresh folder beside it
+ * (O_EXCL files, fsynced), renamed into place. A failure (a refused name, a full disk) leaves `path`
+ * as it was; an existing `path` (a previous pull's) is replaced whole.
+ */
 export async function writeDir(path: string, dir: MigrationDir): Promise<void> {
   for (const f of dir.files) {
     if (!isPlainName(f.name)) {
       throw new RelayError("integrity", `refusing to write "${f.name}": not a plain file name`);
     }
   }
-  await mkdir(path, { recursive: true });
-  for (const f of dir.files) await writeFile(join(path, f.name), f.content);
-  if (dir.sum) await writeFile(join(path, SUM_FILE), dir.sum);
+  const target = await replaceProblem(path);
+  if (typeof target === "object")
+    throw new RelayError("input", `cannot write the directory: ${target.problem}`);
+  const parent = dirname(path);
+  let fresh: string | undefined;
+  try {
+    await mkdir(parent, { recursive: true });
+    fresh = await mkdtemp(join(parent, `.${basename(path)}.pull-`));
+    for (const f of dir.files) await writeNewFile(join(fresh, f.name), f.content);
+    if (dir.sum) await writeNewFile(join(fresh, SUM_FILE), dir.sum);
+    await fsyncDir(fresh);
+    if (target === "replace") {
+      const old = `${fresh}-old`;
+      await rename(path, old);
+      await rename(fresh, path);
+      await rm(old, { recursive: true, force: true });
+    } else await rename(fresh, path);
+    fresh = undefined;
+    await fsyncDir(parent);
+  } catch (err) {
+    if (fresh) await rm(fresh, { recursive: true, force: true });
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RelayError(
+      "input",
+      `cannot write the directory to ${path}: ${code ? `${code} (${(err as Error).message})` : messageOf(err)}; ${path} was left as it was`,
+    );
+  }
 }
 
 export type { MigrationFile };

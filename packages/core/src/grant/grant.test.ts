@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -38,6 +38,29 @@ describe("GrantStore", () => {
       expect(grants.explain(expired, REGISTRY, "connection refused")).toMatch(
         /expired at .*run once while the registry is reachable/,
       );
+  });
+
+  it("believes no hand-edited expiry: expiresAt is capped at verifiedAt + ttl, a future verifiedAt is refused", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "grant-"));
+    let now = new Date("2026-01-01T00:00:00Z");
+    const grants = new GrantStore({ dir, ttlMs: 60_000, now: () => now });
+    await grants.refresh(REGISTRY, TOKEN);
+    const [file] = await readdir(dir);
+    const path = join(dir, file!);
+    const grant = JSON.parse(await readFile(path, "utf8"));
+    await writeFile(path, JSON.stringify({ ...grant, expiresAt: "2099-01-01T00:00:00.000Z" }));
+    now = new Date("2026-01-01T00:01:00Z");
+    expect(await grants.check(REGISTRY, TOKEN)).toMatchObject({ ok: false, reason: "expired" });
+
+    await writeFile(
+      path,
+      JSON.stringify({
+        ...grant,
+        verifiedAt: "2098-12-31T00:00:00.000Z",
+        expiresAt: "2098-12-31T00:01:00.000Z",
+      }),
+    );
+    expect(await grants.check(REGISTRY, TOKEN)).toMatchObject({ ok: false, reason: "unreadable" });
   });
 
   it("deletes the grant on revoke and reports the change", async () => {

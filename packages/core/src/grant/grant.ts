@@ -7,6 +7,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 
 export const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
+const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
 export interface Grant {
   /** The registry endpoint, credentials redacted. */
@@ -68,12 +70,25 @@ export class GrantStore {
         reason: (err as NodeJS.ErrnoException).code === "ENOENT" ? "missing" : "unreadable",
       };
     }
-    const expires = Date.parse(grant.expiresAt);
+    const verified = Date.parse(grant.verifiedAt);
+    // A hand-edited expiry is not believed: a grant lasts at most ttl from its verification, and a
+    // verification in the future (beyond clock skew between runners) is no verification at all.
+    const expires = Math.min(Date.parse(grant.expiresAt), verified + this.ttlMs);
     // The file name already binds token and registry; the fields guard against a copied file.
-    if (grant.registry !== registry || grant.tokenSha256 !== tokenSha256(token) || Number.isNaN(expires)) {
+    if (
+      grant.registry !== registry ||
+      grant.tokenSha256 !== tokenSha256(token) ||
+      Number.isNaN(expires) ||
+      verified > this.now().getTime() + MAX_CLOCK_SKEW_MS
+    ) {
       return { ok: false, reason: "unreadable" };
     }
-    if (expires <= this.now().getTime()) return { ok: false, reason: "expired", grant };
+    if (expires <= this.now().getTime())
+      return {
+        ok: false,
+        reason: "expired",
+        grant: { ...grant, expiresAt: new Date(expires).toISOString() },
+      };
     return { ok: true, grant };
   }
 

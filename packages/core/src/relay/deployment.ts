@@ -7,7 +7,6 @@ import { OPERATOR_VERSION } from "../apply/revisions";
 import type { ApplyResult } from "../apply/types";
 import type { ResolvedEnv } from "../config/types";
 import { messageOf } from "../errors";
-import { redactUrl } from "../redact";
 import type { CloudReplica } from "../replica/cloud";
 import type {
   DeployContextInput,
@@ -16,6 +15,7 @@ import type {
   ReportMigrationInput,
 } from "../replica/deployment";
 import { deadlineSignal } from "../replica/http";
+import { redactUrl } from "../secrets";
 import type { DirLoader } from "./loader";
 
 export interface DeployedRun {

@@ -13,4 +13,4 @@ export {
 } from "./repo";
 export { runContextFromEnv } from "./run-context";
 export { buildState, type StateOptions, sha256Digest } from "./state";
-export { envSecrets, isEligible, scrub } from "./target";
+export { isEligible } from "./target";

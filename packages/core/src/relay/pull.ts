@@ -7,8 +7,9 @@ import { GrantStore } from "../grant/grant";
 import { CloudReplica, describe } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
 import type { Fetched, Replica, StateRef } from "../replica/types";
+import { envSecrets, redact } from "../secrets";
 import { sha256Digest } from "./state";
-import { envSecrets, isEligible, runTarget, scrub } from "./target";
+import { isEligible, runTarget } from "./target";
 
 export const DEFAULT_PULL_TIMEOUT_MS = 10_000;
 /** The next replica is the retry: a refused registry should cost milliseconds, not a backoff. */
@@ -127,7 +128,7 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
   const secrets = [...(options.secrets ?? []), ...envSecrets(), ...(registry ? [registry.token] : [])];
   const trail: Attempt[] = [];
   const fail = (kind: ErrorKind, message: string) =>
-    new PullError(kind, scrub(message, secrets), trail, grants?.changed ?? false);
+    new PullError(kind, redact(message, secrets), trail, grants?.changed ?? false);
 
   for (const replica of replicas) {
     const outcome = await runTarget(replica, limits, secrets, async (signal) =>

@@ -4,9 +4,10 @@ import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { type GrantCheck, GrantStore } from "../grant/grant";
 import { CloudReplica } from "../replica/cloud";
 import type { LatestState, Published, Replica, State } from "../replica/types";
+import { envSecrets, redact } from "../secrets";
 import { decideLatest } from "./latest";
 import { buildState, type StateOptions } from "./state";
-import { envSecrets, runTarget, scrub, type TargetLimits, type TargetOutcome } from "./target";
+import { runTarget, type TargetLimits, type TargetOutcome } from "./target";
 
 export const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
 export const DEFAULT_PUSH_RETRIES = 2;
@@ -138,7 +139,7 @@ export async function push(
       const { skipped, latestMoved, note } = outcome.value;
       if (skipped) result.skipped = true;
       if (latestMoved !== undefined) result.latestMoved = latestMoved;
-      if (note) result.note = scrub(note, secrets);
+      if (note) result.note = redact(note, secrets);
       if (outcome.value.link) link = outcome.value.link;
     }
     if (outcome.error) {
@@ -216,7 +217,7 @@ export async function push(
   const ok = failure === undefined;
   return {
     ok,
-    ...(failure ? { error: scrub(failure, secrets) } : {}),
+    ...(failure ? { error: redact(failure, secrets) } : {}),
     slug: state.repo,
     tag: state.tag,
     digest: state.digest,

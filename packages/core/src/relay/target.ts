@@ -3,6 +3,7 @@
 import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { deadlineSignal } from "../replica/http";
 import type { Replica } from "../replica/types";
+import { redact } from "../secrets";
 
 export interface TargetLimits {
   /** Time allowed for this replica's whole turn, retries included. */
@@ -23,20 +24,6 @@ export interface TargetOutcome<T> {
   error?: RelayError;
   attempts: number;
   ms: number;
-}
-
-/** Credentials the AWS SDK may hold from the environment; never expected in a message, masked anyway. */
-export const ENV_SECRET_NAMES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ATLAS_TOKEN"];
-
-export function envSecrets(env: Record<string, string | undefined> = process.env): string[] {
-  return ENV_SECRET_NAMES.map((name) => env[name]).filter((v): v is string => !!v);
-}
-
-/** Replaces every secret in a text with ***: the last line of defence for logs and results. */
-export function scrub(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join("***");
-  return out;
 }
 
 function asRelayError(err: unknown, signal: AbortSignal): RelayError {
@@ -87,7 +74,7 @@ export async function runTarget<T>(
         const retry =
           attempts <= limits.retries && RETRYABLE.includes(error.kind) && !deadline.signal.aborted;
         if (!retry) {
-          const safe = new RelayError(error.kind, scrub(local(replica, error.message), secrets));
+          const safe = new RelayError(error.kind, redact(local(replica, error.message), secrets));
           return { error: safe, attempts, ms: performance.now() - started };
         }
         await sleep(100 * 2 ** (attempts - 1), deadline.signal);

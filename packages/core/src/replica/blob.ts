@@ -2,6 +2,7 @@
 //   <base>archives/<sha256>.tar   immutable, content-addressed
 //   <base>versions/<v>.json       manifest of the state whose last file is <v>
 //   <base>tags/<tag>.json         manifest for a tag; tags/latest.json is the commit point, last
+import { createHash } from "node:crypto";
 import { unarchiveDir } from "../dir/index";
 import { messageOf, RelayError } from "../errors";
 import { describe } from "./cloud";
@@ -41,6 +42,12 @@ export interface BlobStore {
 }
 
 const CAS_ATTEMPTS = 8;
+/**
+ * Read-back rounds after an unconditional write of latest: delays 50, 100, 200, 400, 800 ms (each
+ * jittered ±50%), about 1.5 s in all, which outlasts a racing writer's read-decide-write window.
+ */
+const REPAIR_ROUNDS = 5;
+const REPAIR_DELAY_MS = 50;
 
 export class BlobReplica implements Replica {
   constructor(
@@ -70,8 +77,12 @@ export class BlobReplica implements Replica {
       moveLatest ? this.store.get(latestKey, signal) : Promise.resolve(null),
       moveLatest ? this.store.casCaveat?.(this.probeKey(), signal) : undefined,
     ]);
-    // Content-addressed: the same directory is uploaded once, ever.
-    const uploaded = present ? false : await this.store.putIfAbsent(archiveKey, state.archive, signal);
+    // Content-addressed: the same directory is uploaded once, ever; but what is there is checked
+    // first, and rewritten when it is not what its name says (a crash leftover, a corrupted copy).
+    const intact = present && (await this.archiveIntact(archiveKey, state.digest, signal));
+    let uploaded = !intact;
+    if (present && !intact) await this.store.put(archiveKey, state.archive, signal);
+    else if (!present) uploaded = await this.store.putIfAbsent(archiveKey, state.archive, signal);
     await options.beforeCommit?.();
 
     const manifest = encodeManifest(manifestOf(state));
@@ -96,17 +107,25 @@ export class BlobReplica implements Replica {
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = attempt === 0 ? firstRead : await this.store.get(key, signal);
       if (current) {
-        let old: Manifest;
+        let old: Manifest | undefined;
         try {
           old = parseManifest(current.body, `${this.display} tags/latest.json`);
         } catch (err) {
           // Some S3-compatible servers (s3rver) let a GET see an object mid-write: read again.
-          if (attempt === CAS_ATTEMPTS - 1) throw err;
-          await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
-          continue;
+          // One that stays unreadable blocks every push but a forced one, which replaces it.
+          if (state.force) old = undefined;
+          else if (attempt === CAS_ATTEMPTS - 1) {
+            throw new RelayError(
+              "integrity",
+              `${messageOf(err)}; push with force to replace tags/latest.json with this state`,
+            );
+          } else {
+            await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
+            continue;
+          }
         }
-        if (old.digest === state.digest) return { latestMoved: true };
-        if (!state.force) {
+        if (old?.digest === state.digest) return { latestMoved: true };
+        if (old && !state.force) {
           const why = await this.whyNotExtends(old, state, signal);
           if (why) return { latestMoved: false, note: `latest not moved: ${why}` };
         }
@@ -114,7 +133,13 @@ export class BlobReplica implements Replica {
       if (await this.store.putIfMatch(key, manifest, current?.etag ?? null, signal)) {
         // Answered from memory: the probe ran with the first reads.
         const caveat = await this.store.casCaveat?.(this.probeKey(), signal);
-        return caveat ? { latestMoved: true, note: caveat } : { latestMoved: true };
+        if (!caveat) return { latestMoved: true };
+        // Best effort: latest was written; a failed read-back only leaves the race as it was.
+        const repaired = await this.repairLatest(state, manifest, signal).catch((err) => {
+          if (signal.aborted) throw err;
+          return `latest not read back (${messageOf(err)})`;
+        });
+        return { latestMoved: true, note: repaired ? `${caveat}; ${repaired}` : caveat };
       }
       // Someone moved latest between our read and write: read again and decide again.
     }
@@ -122,6 +147,49 @@ export class BlobReplica implements Replica {
       "conflict",
       `${this.display}: latest kept changing under ${CAS_ATTEMPTS} attempts; push again`,
     );
+  }
+
+  /** Whether the archive at `key` hashes to `digest` (a bounded read: the archive cap applies). */
+  private async archiveIntact(key: string, digest: string, signal: AbortSignal): Promise<boolean> {
+    const blob = await this.store.get(key, signal).catch((err) => {
+      if (signal.aborted) throw err;
+      return null; // unreadable or over the cap: rewrite it
+    });
+    return !!blob && `sha256:${createHash("sha256").update(blob.body).digest("hex")}` === digest;
+  }
+
+  /**
+   * Without compare-and-swap a slower writer of an older state can land after us. Read latest back
+   * a few times (jittered, so racing writers do not move in step) and put ours again while what is
+   * there is a state ours extends; stop when a newer or unrelated state holds it. Bounded: this
+   * narrows the window, it cannot close it (docs/relay.md gives the measured figures).
+   */
+  private async repairLatest(state: State, manifest: Uint8Array, signal: AbortSignal): Promise<string> {
+    const key = this.tagKey("latest");
+    let repairs = 0;
+    for (let round = 0; round < REPAIR_ROUNDS; round++) {
+      await new Promise((r) => setTimeout(r, REPAIR_DELAY_MS * 2 ** round * (0.5 + Math.random())));
+      signal.throwIfAborted();
+      const current = await this.store.get(key, signal);
+      let found: Manifest | undefined;
+      try {
+        found = current ? parseManifest(current.body, `${this.display} tags/latest.json`) : undefined;
+      } catch {
+        found = undefined; // mid-write or garbage: ours goes back
+      }
+      if (found?.digest === state.digest) continue;
+      // Ours extends what is there: an older state won the race.
+      if (found && (await this.whyNotExtends(found, state, signal)) === undefined) {
+        await this.store.put(key, manifest, signal);
+        repairs++;
+      } else if (found)
+        break; // a newer (or unrelated) state: not ours to undo
+      else {
+        await this.store.put(key, manifest, signal);
+        repairs++;
+      }
+    }
+    return repairs ? `an older state overwrote latest ${repairs}x during the race and was replaced` : "";
   }
 
   /** Undefined when the new state extends the one latest points to; else the reason, in words. */

@@ -3,7 +3,7 @@ import { archiveDir, digestOf, unarchiveDir } from "../dir/archive";
 import { hashDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
-import { redactUrl } from "../redact";
+import { redactUrl } from "../secrets";
 import type { DeploymentReport } from "./deployment";
 import { type HttpAnswer, type HttpTimeouts, postJson } from "./http";
 import { sumNames } from "./manifest";
@@ -203,6 +203,13 @@ export class CloudReplica implements Replica {
     }
     const content = data.dirState?.content;
     if (typeof content !== "string" || content === "") return null;
+    // Buffer.from skips what is not base64; a damaged answer must say so, not fail later as a bad tar.
+    if (content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) {
+      throw new RelayError(
+        "integrity",
+        `${this.display}: the registry's archive of tag ${tag} is not valid base64`,
+      );
+    }
     return new Uint8Array(Buffer.from(content, "base64"));
   }
 

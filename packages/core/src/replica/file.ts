@@ -1,11 +1,14 @@
 // The file replica's store: a local or mounted directory. Every write goes to a temp file in the
-// same folder and is renamed into place, so a reader sees the old file or the new one, never half.
+// same folder, is fsynced and renamed into place (then the folder is fsynced), so a reader sees the
+// old file or the new one, never half, and a power cut keeps what a push reported as written.
 // Compare-and-swap takes an exclusive lock file (O_CREAT|O_EXCL) beside the key: writers that all
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
-import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { type FileHandle, mkdir, open, rm, stat } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
+import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
+import { replaceFile } from "../durable";
 import { RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
 
@@ -29,6 +32,8 @@ export class FileStore implements BlobStore {
   constructor(
     private readonly root: string,
     private readonly display: string,
+    /** No object the layout holds is larger than an archive may be: refuse more, unread. */
+    private readonly maxBytes = DEFAULT_MAX_ARCHIVE_BYTES,
   ) {}
 
   private path(key: string): string {
@@ -37,13 +42,33 @@ export class FileStore implements BlobStore {
 
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
     signal.throwIfAborted();
+    let handle: FileHandle | undefined;
     try {
-      const body = new Uint8Array(await readFile(this.path(key), { signal }));
+      handle = await open(this.path(key), "r");
+      // Sized from the open file before reading: a device (/dev/zero) or a huge file is refused.
+      const info = await handle.stat();
+      if (!info.isFile()) throw new RelayError("integrity", `${this.display}: ${key} is not a regular file`);
+      if (info.size > this.maxBytes) {
+        throw new RelayError(
+          "integrity",
+          `${this.display}: ${key} is larger than ${this.maxBytes} bytes; not read`,
+        );
+      }
+      const body = new Uint8Array(await handle.readFile({ signal }));
+      if (body.length > this.maxBytes) {
+        throw new RelayError(
+          "integrity",
+          `${this.display}: ${key} grew beyond ${this.maxBytes} bytes while read`,
+        );
+      }
       return { body, etag: etagOf(body) };
     } catch (err) {
+      if (err instanceof RelayError) throw err;
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
       if (signal.aborted) throw signal.reason;
       throw fsError(this.display, "read", key, err);
+    } finally {
+      await handle?.close();
     }
   }
 
@@ -61,13 +86,10 @@ export class FileStore implements BlobStore {
   async put(key: string, body: Uint8Array, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const target = this.path(key);
-    const temp = `${target}.tmp-${process.pid}-${randomBytes(6).toString("hex")}`;
     try {
       await mkdir(dirname(target), { recursive: true });
-      await writeFile(temp, body, { signal });
-      await rename(temp, target);
+      await replaceFile(target, body, signal);
     } catch (err) {
-      await rm(temp, { force: true });
       if (signal.aborted) throw signal.reason;
       throw fsError(this.display, "write", key, err);
     }

@@ -1,5 +1,6 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { configError, inputError } from "../errors";
+import { redactUrl } from "../secrets";
 import { BlobReplica, type BlobStore } from "./blob";
 import { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
 import { checkFileRoot, FileStore } from "./file";
@@ -45,7 +46,7 @@ export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): R
     try {
       parsed = new URL(endpoint);
     } catch {
-      throw inputError(`cloud URL "${endpoint.replace(/\/\/[^@/]*@/, "//***@")}" is not a URL`);
+      throw inputError(`cloud URL "${redactUrl(endpoint)}" is not a URL`);
     }
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:")
       throw inputError("cloud URL must be http(s)");

@@ -25,6 +25,7 @@ import {
   S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
 import { RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
 
@@ -159,6 +160,8 @@ export class S3Store implements BlobStore {
     private readonly client: S3Client,
     private readonly loc: S3Location,
     private readonly display: string,
+    /** No object the layout holds is larger than an archive may be: refuse more, unread. */
+    private readonly maxBytes = DEFAULT_MAX_ARCHIVE_BYTES,
   ) {}
 
   private key = (key: string) => `${this.loc.prefix}${key}`;
@@ -209,9 +212,29 @@ export class S3Store implements BlobStore {
           abortSignal: signal,
         },
       );
-      const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
-      return { body, etag: out.ETag ?? "" };
+      const tooLarge = () =>
+        new RelayError(
+          "integrity",
+          `${this.display}: ${key} is larger than ${this.maxBytes} bytes; not read`,
+        );
+      if ((out.ContentLength ?? 0) > this.maxBytes) {
+        (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        throw tooLarge();
+      }
+      // Content-Length can lie or be absent: count as the stream comes and cut it at the cap.
+      const chunks: Uint8Array[] = [];
+      let size = 0;
+      for await (const chunk of (out.Body ?? []) as AsyncIterable<Uint8Array>) {
+        size += chunk.length;
+        if (size > this.maxBytes) {
+          (out.Body as { destroy?: () => void }).destroy?.();
+          throw tooLarge();
+        }
+        chunks.push(chunk);
+      }
+      return { body: new Uint8Array(Buffer.concat(chunks)), etag: out.ETag ?? "" };
     } catch (err) {
+      if (err instanceof RelayError) throw err;
       if (!signal.aborted && isMissing(err)) return null;
       throw s3Error(this.display, "get", key, err, signal);
     }

@@ -1,7 +1,7 @@
 // Replica URLs, parsed and checked before anything is written (docs/relay.md).
 import { isAbsolute, resolve } from "node:path";
 import { inputError } from "../errors";
-import { redactUrl } from "../redact";
+import { redactUrl } from "../secrets";
 import { checkSlug, checkTag, checkVersion } from "./names";
 import type { S3Location } from "./s3";
 import type { StateRef } from "./types";
@@ -134,7 +134,7 @@ function parseS3(parts: NonNullable<ReturnType<typeof splitUrl>>, shown: string)
     try {
       url = new URL(withScheme);
     } catch {
-      throw inputError(`${shown}: endpoint "${endpointRaw}" is not a URL`);
+      throw inputError(`${shown}: endpoint "${redactUrl(endpointRaw)}" is not a URL`);
     }
     if (url.protocol !== "http:" && url.protocol !== "https:")
       throw inputError(`${shown}: endpoint must be http(s)`);

@@ -1,9 +1,8 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
 import type { AppliedFile, ApplyResult } from "../apply/types";
-import { redactUrl } from "../redact";
 import type { Attempt } from "../relay/pull";
-import { scrub } from "../relay/target";
-import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural, scrubAll } from "./markdown";
+import { redact, redactUrl } from "../secrets";
+import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural } from "./markdown";
 
 /** One apply target's run, as the summary and the outputs see it. */
 export interface ApplyRun {
@@ -150,7 +149,7 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
 /** The job summary: a status line, then per target the source trail, parameters and applied files. */
 export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOptions = {}): string {
   const secrets = options.secrets ?? [];
-  const clean = (text: string) => scrub(text, secrets);
+  const clean = (text: string) => redact(text, secrets);
   const failed = runs.filter((r) => r.result.error).length;
   const icon = failed ? "❌" : "✅";
   const status =
@@ -170,7 +169,7 @@ export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOpti
     lines.push("");
   }
   for (const run of runs) lines.push(...runSection(run, clean, runs.length > 1));
-  return scrubAll(`${lines.join("\n").trimEnd()}\n`, secrets);
+  return redact(`${lines.join("\n").trimEnd()}\n`, secrets);
 }
 
 const isRemote = (dir: string) => /^atlas:\/\//i.test(dir);
@@ -231,7 +230,7 @@ export function applyOutputs(
   runs: readonly ApplyRun[],
   options: ApplyReportOptions = {},
 ): Record<string, string> {
-  const clean = (text: string) => scrub(text, options.secrets ?? []);
+  const clean = (text: string) => redact(text, options.secrets ?? []);
   const same = (values: string[]) => (new Set(values).size === 1 ? values[0]! : "");
   const first = runs[0];
   return {

@@ -1,6 +1,6 @@
 // Markdown building blocks for job summaries: escaping for table cells and HTML, times, sizes.
 // Pure functions: the actions hand the result to core.summary; nothing here knows of GitHub.
-import { scrub } from "../relay/target";
+import { redact } from "../secrets";
 
 /** `<`, `>`, `&`, `"` as entities: text stays text inside HTML blocks and Markdown alike. */
 export function escapeHtml(text: string): string {
@@ -67,14 +67,7 @@ export function formatBytes(n: number): string {
 
 export const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-/** The last line of defence: any secret the caller knows of becomes `***` in the finished text. */
-export const scrubAll = (text: string, secrets: readonly string[] = []) =>
-  scrub(
-    text,
-    secrets.flatMap((s) => [s, escapeHtml(s)]),
-  );
-
 /** A summary for a step that stopped before it had a result (bad input, unreadable config). */
 export function errorSummary(title: string, message: string, secrets: readonly string[] = []): string {
-  return scrubAll(`### ❌ ${escapeInline(title)}\n\n**${escapeInline(scrub(message, secrets))}**\n`, secrets);
+  return redact(`### ❌ ${escapeInline(title)}\n\n**${escapeInline(redact(message, secrets))}**\n`, secrets);
 }

@@ -1,8 +1,8 @@
 // push results -> job summary Markdown, action outputs and log lines.
 import type { ReplayResult } from "../apply/replay";
 import type { PushResult, TargetResult } from "../relay/push";
-import { scrub } from "../relay/target";
-import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural, scrubAll } from "./markdown";
+import { redact } from "../secrets";
+import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural } from "./markdown";
 
 export interface PushReportOptions {
   /** The dev-database replay that ran before publishing, when one did. */
@@ -55,7 +55,7 @@ export function pushStatusText(result: PushResult): string {
 /** The job summary: a status line, the replay, then `Target | Kind | Result | Time | Detail`. */
 export function pushSummary(result: PushResult, options: PushReportOptions = {}): string {
   const secrets = options.secrets ?? [];
-  const clean = (text: string) => scrub(text, secrets);
+  const clean = (text: string) => redact(text, secrets);
   const took = result.targets.filter((t) => t.ok).length;
   const icon = !result.ok ? "❌" : took < result.targets.length ? "⚠️" : "✅";
   const lines = [
@@ -83,7 +83,7 @@ export function pushSummary(result: PushResult, options: PushReportOptions = {})
       `| ${[codeSpan(clean(t.url), true), ...cells.map((c) => escapeCell(clean(c)))].join(" | ")} |`,
     );
   }
-  return scrubAll(`${lines.join("\n")}\n`, secrets);
+  return redact(`${lines.join("\n")}\n`, secrets);
 }
 
 /** The push action's outputs, every value a string (targets as JSON). */
@@ -91,7 +91,7 @@ export function pushOutputs(
   result: PushResult,
   options: { secrets?: string[] } = {},
 ): Record<string, string> {
-  const clean = (text: string) => scrub(text, options.secrets ?? []);
+  const clean = (text: string) => redact(text, options.secrets ?? []);
   return {
     url: clean(result.url),
     link: clean(result.link),
