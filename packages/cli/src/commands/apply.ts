@@ -11,6 +11,7 @@ import {
   redactUrl,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
+import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
 import type { Command, Io } from "../command";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
 import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
@@ -100,18 +101,18 @@ export const applyCommand: Command = {
         throw inputError("pass the amount once: either --amount or the argument");
       flags.amount = positionals[0];
     }
-    const json = str(flags, "format") === "json";
-    if (str(flags, "format") !== undefined && !json)
-      throw inputError(`--format "${str(flags, "format")}": only json is supported`);
+    // stdout carries the result only (Atlas's text, or what --format asks); progress goes to stderr.
+    const template = formatOf(flags);
+    noteAtlasFlags(flags, io);
     const targets = await selectTargets(flags, io);
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
     const results: ApplyResult[] = [];
-    const loadDir = dirLoader(flags, io, { log: !json });
+    const loadDir = dirLoader(flags, io, { log: true });
     for (const { target, options } of prepared) {
-      if (!json)
-        io.out(
-          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        );
+      io.err(
+        `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+      );
+      const startedAt = new Date();
       let result: ApplyResult;
       try {
         const loaded = await loadDir(target);
@@ -119,7 +120,7 @@ export const applyCommand: Command = {
           ...options,
           source: loaded.source,
           trail: loaded.trail,
-          onFile: json ? undefined : (f) => io.out(fileLine(f)),
+          onFile: (f) => io.err(fileLine(f)),
         });
       } catch (err) {
         // Bad usage stops the command (exit 2); anything else is this target's failure.
@@ -138,9 +139,14 @@ export const applyCommand: Command = {
         };
       }
       results.push(result);
-      if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+      io.err(summaryLine(result));
+      printApplyRun(io, template, {
+        ...(target.label ? { label: target.label } : {}),
+        dir: target.dir,
+        result,
+        startedAt,
+      });
     }
-    if (json) io.out(JSON.stringify(results, null, 2));
     return results.some((r) => r.error) ? 1 : 0;
   },
 };

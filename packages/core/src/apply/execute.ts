@@ -214,10 +214,12 @@ async function runFile(pf: PreparedFile, ctx: RunContext, skip: number): Promise
     statements: 0,
     total: pf.statements.length,
     skipped: skip,
+    startedAt: Date.now(),
   };
   const outcome =
     pf.mode === "none" ? await runNone(pf, ctx, existing, skip) : await runInTx(pf, ctx, existing, skip);
   result.statements = outcome.executed;
+  result.stmts = pf.statements.slice(skip, skip + outcome.executed).map((s) => s.text);
   if (outcome.failed) result.error = outcome.failed;
   return { file: result, error: outcome.error, start, end: performance.now() };
 }

@@ -37,6 +37,12 @@ export function applyOptionsOf(
   if (amountText !== undefined && !(Number.isInteger(amount) && (amount as number) >= 1)) {
     throw inputError(`${nameOf("amount")} "${amountText}" must be a whole number >= 1`);
   }
+  if (amountText !== undefined && given(inputs.toVersion) !== undefined) {
+    // As Atlas (atlas-action: "Mutually exclusive with `amount`"): the two would disagree on where to stop.
+    throw inputError(
+      `${nameOf("amount")} and ${nameOf("to-version")} are mutually exclusive: pass one of them`,
+    );
+  }
   const lockTimeout = given(inputs.lockTimeout) ?? m?.lockTimeout;
   return {
     url,

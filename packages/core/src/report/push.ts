@@ -2,6 +2,7 @@
 import type { ReplayResult } from "../apply/replay";
 import type { PushResult, TargetResult } from "../relay/push";
 import { scrub } from "../relay/target";
+import { pushedUrl } from "./atlas";
 import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural, scrubAll } from "./markdown";
 
 export interface PushReportOptions {
@@ -84,7 +85,8 @@ export function pushOutputs(
 ): Record<string, string> {
   const clean = (text: string) => scrub(text, options.secrets ?? []);
   return {
-    url: clean(result.url),
+    // As atlas-action's `url`: the registry's link to the pushed state (see pushedUrl); "" on failure.
+    url: clean(pushedUrl(result)),
     link: clean(result.link),
     slug: result.slug,
     tag: result.tag,
