@@ -20,8 +20,13 @@ export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {
   // Messages name the file as the user would: relative to where they run, when it is below it.
   const rel = relative(cwd, path);
   const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
+  // The YAML functions' parser is loaded only for a config that calls one of them.
+  const yaml = /\byaml(?:decode|encode|merge)\s*\(/.test(source) ? await import("yaml") : undefined;
   return resolveEnvFromSource(source, shown, {
     env: options.env,
+    ...(yaml
+      ? { yaml: { parse: (t: string) => yaml.parse(t), stringify: (v: unknown) => yaml.stringify(v) } }
+      : {}),
     ...(options.vars ? { vars: options.vars } : {}),
     ...(options.getenv ? { getenv: options.getenv } : {}),
     baseDir: dirname(path),

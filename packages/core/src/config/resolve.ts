@@ -6,8 +6,9 @@ import { resolve as resolvePath } from "node:path";
 import { redactUrl } from "../redact";
 import type { Attribute, Block, Body, Expr } from "./ast";
 import { type EvalContext, evaluate, type Namespace } from "./evaluator";
-import { type HclFunction, makeFunctions } from "./functions";
+import { type HclFunction, makeFunctions, type YamlCodec } from "./functions";
 import { parse } from "./parser";
+import { globFiles } from "./stdlib";
 import { closest, didYouMean, errorAt, type Pos, type Span, where } from "./source";
 import type { ExecOrder, ResolvedEnv } from "./types";
 import { asString, describe, fromJson, isList, isObject, type Value } from "./values";
@@ -24,6 +25,10 @@ export interface ResolveOptions {
   baseDir?: string;
   /** Reads a file for file(); defaults to reading from disk. */
   readFile?: (absolutePath: string) => string;
+  /** The YAML codec for yamldecode/yamlencode/yamlmerge (the loader passes it when the file calls them). */
+  yaml?: YamlCodec;
+  /** Where print() writes; stderr by default. */
+  print?: (line: string) => void;
 }
 
 const FORMATS = ["atlas", "flyway", "liquibase", "goose", "golang-migrate"];
@@ -70,7 +75,13 @@ class Document {
     const getenv = options.getenv ?? ((name: string) => process.env[name]);
     const baseDir = options.baseDir ?? process.cwd();
     const read = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-    this.functions = makeFunctions({ getenv, readFile: (path) => read(resolvePath(baseDir, path)) });
+    this.functions = makeFunctions({
+      getenv,
+      readFile: (path) => read(resolvePath(baseDir, path)),
+      glob: (pattern, doublestar) => globFiles(baseDir, pattern, doublestar),
+      ...(options.yaml ? { yaml: options.yaml } : {}),
+      ...(options.print ? { print: options.print } : {}),
+    });
     this.global = new Map<string, Namespace>([
       ["local", { get: (name, at) => this.local(name, at) }],
       ["var", { get: (name, at) => this.variable(name, at) }],
