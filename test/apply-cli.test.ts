@@ -40,11 +40,17 @@ describe("migrate-relay apply / status", () => {
     expect(applied.err).toMatch(/ok {3}1_a\.sql {2}1 statement /);
     expect(applied.err).toMatch(/ok {3}2_b\.sql {2}2 statements /);
     expect(applied.err).toMatch(/Migrated to version 2 from \(empty\) \(2 migrations, 3 statements/);
-    expect(applied.out).toMatch(/^Migrating to version 2 \(2 migrations in total\):\n\n {2}-- migrating version 1\n {4}-> CREATE TABLE a \(id int\);\n {2}-- ok \(/);
+    expect(applied.out).toMatch(
+      /^Migrating to version 2 \(2 migrations in total\):\n\n {2}-- migrating version 1\n {4}-> CREATE TABLE a \(id int\);\n {2}-- ok \(/,
+    );
     expect(applied.out).toMatch(/ {2}-- 2 migrations\n {2}-- 3 sql statements$/);
 
     const after = await cli(["status", "--url", url, "--dir", "file://migrations", "--format", "json"], cwd);
-    expect(JSON.parse(after.out)).toMatchObject({ Status: "OK", Current: "2", Next: "Already at latest version" });
+    expect(JSON.parse(after.out)).toMatchObject({
+      Status: "OK",
+      Current: "2",
+      Next: "Already at latest version",
+    });
     expect(JSON.parse(after.out).Pending).toBeUndefined();
   });
 

@@ -4,8 +4,8 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as YAML from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as YAML from "yaml";
 import { evaluate } from "./evaluator";
 import { makeFunctions } from "./functions";
 import { parse } from "./parser";
