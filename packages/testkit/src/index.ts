@@ -1,5 +1,6 @@
 // Real local services for tests, benches and the demo. Test doubles are named as such.
 
+export * from "./aws-secrets";
 export * from "./github-cache";
 export * from "./names";
 export * from "./pglite";

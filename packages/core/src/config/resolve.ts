@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { redactUrl } from "../redact";
 import type { Attribute, Block, Body, Expr } from "./ast";
+import { DATA_SOURCES, DataNeeded, type DataRequest, dataKey } from "./data";
 import { type EvalContext, evaluate, type Namespace } from "./evaluator";
 import { type HclFunction, makeFunctions, type YamlCodec } from "./functions";
 import { parse } from "./parser";
@@ -29,6 +30,8 @@ export interface ResolveOptions {
   yaml?: YamlCodec;
   /** Where print() writes; stderr by default. */
   print?: (line: string) => void;
+  /** Values of data sources the loader fetched, by `type.name` (see DataNeeded). */
+  data?: ReadonlyMap<string, Value>;
 }
 
 const FORMATS = ["atlas", "flyway", "liquibase", "goose", "golang-migrate"];
@@ -300,12 +303,42 @@ class Document {
     this.fail(at.nameSpan, `unknown variable "atlas.${name}"${didYouMean(suggest("atlas", name, ["env"]))}`);
   }
 
+  /**
+   * `data.<type>` -> the values of every `data "<type>" "<name>"` block, by name. runtimevar and
+   * template_dir are fetched by the loader (data.ts): the first reference throws DataNeeded with the
+   * blocks' evaluated attributes, and the next evaluation finds their values in options.data.
+   */
   private dataRef(name: string, at: Expr): Value {
-    const found = this.dataBlocks.find((b) => b.labels[0] === name);
-    if (found) {
+    const blocks = this.dataBlocks.filter((b) => b.labels[0] === name);
+    if (blocks.length && (DATA_SOURCES as readonly string[]).includes(name)) {
+      const values = new Map<string, Value>();
+      const missing: DataRequest[] = [];
+      for (const block of blocks) {
+        if (block.labels.length !== 2)
+          this.fail(block, `data "${name}" needs two labels: data "${name}" "<name>" { ... }`);
+        const label = block.labels[1]!;
+        const known = this.options.data?.get(dataKey(name, label));
+        if (known !== undefined) {
+          values.set(label, known);
+          continue;
+        }
+        const attrs = new Map<string, Value>();
+        for (const attr of block.body.attributes)
+          attrs.set(attr.name, evaluate(attr.expr, this.ctx(this.global)));
+        missing.push({
+          type: name as DataRequest["type"],
+          name: label,
+          attrs,
+          where: where(this.file, block.pos),
+        });
+      }
+      if (missing.length) throw new DataNeeded(missing);
+      return values;
+    }
+    if (blocks.length) {
       this.fail(
         at,
-        `data sources are not supported (data.${name} is declared at ${where(this.file, found.pos)}); use a variable or a local instead`,
+        `data source "${name}" is not supported (declared at ${where(this.file, blocks[0]!.pos)}); supported: ${DATA_SOURCES.join(", ")}`,
       );
     }
     const types = this.dataBlocks.map((b) => b.labels[0] ?? "");

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ApplyResult } from "../apply/types";
+import { FormatTemplate, parseFormat } from "../gotemplate";
 import {
   atlasActionRuns,
   atlasApplyJson,
@@ -9,7 +10,6 @@ import {
   atlasUrl,
   goDuration,
 } from "./atlas";
-import { FormatTemplate, parseFormat } from "./template";
 
 const applied: ApplyResult = {
   url: "postgres://app:***@db:5432/app?search_path=public",

@@ -3,4 +3,3 @@ export * from "./apply";
 export * from "./atlas";
 export { errorSummary, escapeCell, escapeHtml, escapeInline, formatBytes, formatMs } from "./markdown";
 export * from "./push";
-export { FormatTemplate, parseFormat, TEMPLATE_SUPPORTED } from "./template";

@@ -1,9 +1,9 @@
-// The subset of Go's text/template that `--format` takes, as Atlas's docs and atlas-action use it:
+// The subset of Go's text/template that `--format` (and template_dir's files) take, as Atlas's docs and atlas-action use it:
 // `{{ json . }}`, `{{ . | json }}`, `{{ json . "  " }}` (indented), field access `{{ .URL }}` and
 // `{{ .Env.Dir }}`, `{{ range .Applied }}...{{ end }}`, `{{ if .Error }}...{{ else }}...{{ end }}`,
 // `{{ len .Pending }}`, `{{ println ... }}` and the `{{-`/`-}}` trim markers. Anything else is refused,
 // naming what is supported, before any work is done.
-import { inputError } from "../errors";
+import { inputError } from "./errors";
 
 export const TEMPLATE_SUPPORTED =
   '{{ json . }}, {{ . | json }}, {{ json . "  " }}, field access such as {{ .URL }}, {{ range .X }}…{{ end }}, {{ if .X }}…{{ else }}…{{ end }}, len, print, println';
