@@ -460,6 +460,7 @@ class Document {
       name,
       instance,
       url: this.string(block.body, "url", "url", ctx),
+      emptyUrl: this.emptyReason(block.body, "url", ctx),
       dev: this.string(block.body, "dev", "dev", ctx),
       migration: compact({
         dir: m && this.string(m, "dir", "migration.dir", ctx),
@@ -502,6 +503,32 @@ class Document {
   }
 
   /** A string attribute; null and "" mean unset (getenv() of an unset variable gives ""). */
+  /**
+   * Why an attribute that is written evaluated empty, naming the getenv() variables that were empty:
+   * `url = getenv("DATABASE_URL") at atlas.hcl:3:9 is empty: DATABASE_URL is unset or empty`.
+   */
+  private emptyReason(body: Body, name: string, ctx: EvalContext): string | undefined {
+    const attr = this.attribute(body, name);
+    if (!attr) return undefined;
+    const value = evaluate(attr.expr, ctx);
+    if (value !== null && value !== "") return undefined;
+    const empty: string[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const e = node as Expr;
+      if (e.type === "call" && e.name === "getenv") {
+        const arg = e.args[0] && evaluate(e.args[0], ctx);
+        if (typeof arg === "string" && !(this.options.getenv ?? ((n: string) => process.env[n]))(arg) && !empty.includes(arg)) empty.push(arg);
+      }
+      for (const v of Object.values(node)) if (v && typeof v === "object") walk(v);
+    };
+    walk(attr.expr);
+    const text = `${name} = ${this.text(attr.expr)} at ${where(this.file, attr.expr.pos)} is empty`;
+    return empty.length
+      ? `${text}: the environment variable${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "are" : "is"} unset or empty`
+      : text;
+  }
+
   private string(
     body: Body,
     name: string,
