@@ -86,7 +86,8 @@ export function applyTargetsOf(
   return envs.map((env) => {
     const target = url ?? env.url;
     const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
-    if (!target && env.emptyUrl) throw inputError(`env "${label}": ${env.emptyUrl}; set it, or pass ${nameOf("url")}`);
+    if (!target && env.emptyUrl)
+      throw inputError(`env "${label}": ${env.emptyUrl}; set it, or pass ${nameOf("url")}`);
     if (!target) throw inputError(`env "${label}" has no url: set url in atlas.hcl or pass ${nameOf("url")}`);
     return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
   });

@@ -518,7 +518,12 @@ class Document {
       const e = node as Expr;
       if (e.type === "call" && e.name === "getenv") {
         const arg = e.args[0] && evaluate(e.args[0], ctx);
-        if (typeof arg === "string" && !(this.options.getenv ?? ((n: string) => process.env[n]))(arg) && !empty.includes(arg)) empty.push(arg);
+        if (
+          typeof arg === "string" &&
+          !(this.options.getenv ?? ((n: string) => process.env[n]))(arg) &&
+          !empty.includes(arg)
+        )
+          empty.push(arg);
       }
       for (const v of Object.values(node)) if (v && typeof v === "object") walk(v);
     };
