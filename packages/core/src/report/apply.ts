@@ -195,13 +195,9 @@ export function applyOutputs(
     applied_count: String(runs.reduce((n, r) => n + r.result.applied.filter((f) => !f.error).length, 0)),
     runs: clean(JSON.stringify(atlasActionRuns(runs))),
     source: clean(first ? (first.result.source ?? (isRemote(first.dir) ? "" : redactUrl(first.dir))) : ""),
-    // As atlas-action: the error of the first failed run, set only on failure.
-    ...(failed
-      ? {
-          error: clean(
-            failed.label ? `${failed.label}: ${failed.result.error!.message}` : failed.result.error!.message,
-          ),
-        }
-      : {}),
+    // As atlas-action: the error of the first failed run ("" on success, so every output is set).
+    error: failed
+      ? clean(failed.label ? `${failed.label}: ${failed.result.error!.message}` : failed.result.error!.message)
+      : "",
   };
 }

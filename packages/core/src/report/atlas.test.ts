@@ -173,6 +173,7 @@ describe("Atlas's shapes", () => {
         pending_count: 2,
         pending_files: ["2_b.sql", "3_c.sql"],
         env: "prod[a]",
+        url: applied.url,
         error: applied.error!.message,
       },
     ]);

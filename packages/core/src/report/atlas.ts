@@ -291,7 +291,7 @@ export function atlasPushJson(result: PushResult): AtlasPushJson {
 
 /**
  * atlas-action's `runs` output, one entry per run: current, target, applied_count, pending_count,
- * pending_files; plus ours: env, dry_run, source, error.
+ * pending_files; plus ours: env, url (redacted), dry_run, source, trail (the replicas tried), error.
  */
 export function atlasActionRuns(runs: readonly ApplyRun[]): Json[] {
   return runs.map(({ label, result: r }) => ({
@@ -301,8 +301,10 @@ export function atlasActionRuns(runs: readonly ApplyRun[]): Json[] {
     pending_count: r.pending.length,
     pending_files: r.pending.length ? r.pending : undefined,
     env: label,
+    url: redactUrl(r.url),
     dry_run: r.dryRun || undefined,
     source: r.source,
+    trail: r.trail,
     error: r.error?.message,
   }));
 }

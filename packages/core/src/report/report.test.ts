@@ -328,7 +328,7 @@ describe("apply report", () => {
     expect(out.target).toBe("20240102");
     expect(out.pending_count).toBe("2");
     expect(out.applied_count).toBe("0");
-    expect(out.error).toBeUndefined();
+    expect(out.error).toBe("");
     expect(JSON.parse(out.runs!)).toEqual([
       {
         current: "",
@@ -337,9 +337,17 @@ describe("apply report", () => {
         pending_count: 2,
         pending_files: ["20240101_init.sql", "20240102_add_orders.sql"],
         env: "prod[a]",
+        url: "postgres://t_a@db/a",
         dry_run: true,
       },
-      { current: "20240102", target: "20240102", applied_count: 0, pending_count: 0, env: "prod[b]" },
+      {
+        current: "20240102",
+        target: "20240102",
+        applied_count: 0,
+        pending_count: 0,
+        env: "prod[b]",
+        url: "postgres://t_b@db/b",
+      },
     ]);
   });
 
