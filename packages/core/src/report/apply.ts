@@ -197,7 +197,9 @@ export function applyOutputs(
     source: clean(first ? (first.result.source ?? (isRemote(first.dir) ? "" : redactUrl(first.dir))) : ""),
     // As atlas-action: the error of the first failed run ("" on success, so every output is set).
     error: failed
-      ? clean(failed.label ? `${failed.label}: ${failed.result.error!.message}` : failed.result.error!.message)
+      ? clean(
+          failed.label ? `${failed.label}: ${failed.result.error!.message}` : failed.result.error!.message,
+        )
       : "",
   };
 }
