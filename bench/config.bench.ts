@@ -133,7 +133,7 @@ function generateConfig(): string {
     "  migration {",
     '    dir        = "file://migrations"',
     "    exec_order = NON_LINEAR",
-    '    baseline   = coalesce(getenv("BASELINE_${upper(each.value)}"), "20240101000000")',
+    '    baseline   = try(regex(".+", getenv("BASELINE_${upper(each.value)}")), "20240101000000")',
     "    repo {",
     '      name   = "tenant-${each.value}"',
     '      backup = [for b in local.all_backups : startswith(b, "s3://") ? "${b}&tenant=${each.value}" : b]',

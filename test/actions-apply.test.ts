@@ -73,16 +73,18 @@ const applyInputs = (slug: string, url: string, extra: Record<string, string> = 
   ...extra,
 });
 
+/** One entry of the runs output: atlas-action's fields, plus ours. */
 interface AtlasRun {
-  Env?: string;
-  URL: string;
-  Current: string;
-  Target: string;
-  Pending: { Name: string }[];
-  Applied: { Name: string; Version: string; Statements: number }[];
-  Error?: string;
-  Source?: string;
-  Trail?: { url: string; outcome: string }[];
+  current: string;
+  target: string;
+  applied_count: number;
+  pending_count: number;
+  pending_files?: string[];
+  env?: string;
+  url: string;
+  error?: string;
+  source?: string;
+  trail?: { url: string; outcome: string }[];
 }
 
 describe("apply action (dist/apply)", () => {
@@ -106,8 +108,9 @@ describe("apply action (dist/apply)", () => {
     expect(Object.keys(main.outputs).sort()).toEqual(declared.sort());
     const runs = JSON.parse(main.outputs.runs!) as AtlasRun[];
     expect(runs).toHaveLength(1);
-    expect(runs[0]!.Applied.map((f) => f.Version)).toEqual(["20240101000000", LAST_VERSION]);
-    expect(runs[0]!.Trail?.map((a) => a.outcome)).toEqual(["ok"]);
+    expect(runs[0]).toMatchObject({ applied_count: 2, pending_count: 2, target: LAST_VERSION });
+    expect(runs[0]!.pending_files).toEqual(["20240101000000_users.sql", "20240102000000_orders.sql"]);
+    expect(runs[0]!.trail?.map((a) => a.outcome)).toEqual(["ok"]);
     expect(await publicTables(url)).toEqual(["orders", "users"]);
     expect((await revisionRows(url)).map((r) => r.version)).toEqual(["20240101000000", LAST_VERSION]);
     // The deployment is reported to the registry, and the summary links the report.
@@ -150,9 +153,9 @@ describe("apply action (dist/apply)", () => {
       });
       expect(main.outputs.source).toContain(`s3://${rig.bucket}/`);
       const [run] = JSON.parse(main.outputs.runs!) as AtlasRun[];
-      expect(run!.Applied).toHaveLength(2);
-      expect(run!.Trail?.map((a) => a.outcome)).toEqual(["failed", "ok"]);
-      expect(run!.URL).toContain("***");
+      expect(run!.applied_count).toBe(2);
+      expect(run!.trail?.map((a) => a.outcome)).toEqual(["failed", "ok"]);
+      expect(run!.url).toContain("***");
 
       // The summary shows the fallback trail and one row per applied file.
       const text = summaryText(main.summary);
@@ -236,7 +239,7 @@ describe("apply action (dist/apply)", () => {
       expect(revoked.main.stdout).toContain("License grant cache restored");
       expect(annotations(revoked.main, "error").join("\n")).toMatch(/unauthori[sz]ed|401/i);
       const [run] = JSON.parse(revoked.main.outputs.runs!) as AtlasRun[];
-      expect(run!.Trail?.map((a) => a.outcome)).toEqual(["failed"]); // no backup was tried
+      expect(run!.trail?.map((a) => a.outcome)).toEqual(["failed"]); // no backup was tried
       expect(await publicTables(url)).toEqual([]);
       // post saved the grant directory without the grant, so the next job cannot use it.
       const after = rig.cache.entries().filter((e) => e.key.startsWith(prefix));
@@ -323,12 +326,12 @@ env "tenants" {
     expect(main.code, describeRun(main)).toBe(0);
     const runs = JSON.parse(main.outputs.runs!) as AtlasRun[];
     expect(runs).toHaveLength(2);
-    expect(runs.map((r) => r.Env)).toEqual([
+    expect(runs.map((r) => r.env)).toEqual([
       expect.stringContaining("alpha"),
       expect.stringContaining("beta"),
     ]);
-    expect(runs.map((r) => r.Applied.length)).toEqual([2, 2]);
-    expect(new Set(runs.map((r) => r.URL)).size).toBe(2);
+    expect(runs.map((r) => r.applied_count)).toEqual([2, 2]);
+    expect(new Set(runs.map((r) => r.url)).size).toBe(2);
     expect(main.outputs).toMatchObject({
       current: "",
       target: LAST_VERSION,
@@ -372,7 +375,8 @@ env "tenants" {
     expect(annotations(main, "error").join("\n")).toMatch(/division by zero/);
     expect(main.outputs.applied_count).toBe("1");
     const [run] = JSON.parse(main.outputs.runs!) as AtlasRun[];
-    expect(run!.Error).toMatch(/division by zero/);
+    expect(run!.error).toMatch(/division by zero/);
+    expect(main.outputs.error).toMatch(/division by zero/);
     expect(main.summary).toMatch(/<details>[\s\S]*SELECT 1\/0[\s\S]*division by zero[\s\S]*<\/details>/);
     // tx-mode file: the failing file rolled back whole, the first one stays.
     expect(await publicTables(url)).toEqual(["fine"]);

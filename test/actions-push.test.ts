@@ -49,8 +49,9 @@ describe("push action (dist/push)", () => {
     expect(main.outputs.tag).toBe("c0ffee00"); // tag defaults to the commit SHA
     expect(main.outputs.version).toBe(LAST_VERSION);
     expect(main.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
-    expect(main.outputs.url).toBe(`atlas://${slug}?tag=c0ffee00`);
-    expect(main.outputs.link).toMatch(/^https:\/\/testkit\.atlasgo\.cloud\/dirs\/.+\/tags\/c0ffee00$/);
+    // url, as atlas-action's: the registry's link to the pushed state.
+    expect(main.outputs.url).toMatch(/^https:\/\/testkit\.atlasgo\.cloud\/dirs\/.+\/tags\/c0ffee00$/);
+    expect(main.outputs.link).toBe(main.outputs.url);
     // Every output action-push.yml declares is set.
     const declared = Object.keys((await readActionMetadata(join(rig.root, "action-push.yml"))).outputs);
     expect(Object.keys(main.outputs).sort()).toEqual(declared.sort());

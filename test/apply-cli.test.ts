@@ -35,12 +35,22 @@ describe("migrate-relay apply / status", () => {
 
     const applied = await cli(["apply", "--url", url, "--dir", "file://migrations"], cwd);
     expect(applied.code).toBe(0);
-    expect(applied.out).toMatch(/ok {3}1_a\.sql {2}1 statement /);
-    expect(applied.out).toMatch(/ok {3}2_b\.sql {2}2 statements /);
-    expect(applied.out).toMatch(/Migrated to version 2 from \(empty\) \(2 migrations, 3 statements/);
+    // Progress on stderr, Atlas's report on stdout.
+    expect(applied.err).toMatch(/ok {3}1_a\.sql {2}1 statement /);
+    expect(applied.err).toMatch(/ok {3}2_b\.sql {2}2 statements /);
+    expect(applied.err).toMatch(/Migrated to version 2 from \(empty\) \(2 migrations, 3 statements/);
+    expect(applied.out).toMatch(
+      /^Migrating to version 2 \(2 migrations in total\):\n\n {2}-- migrating version 1\n {4}-> CREATE TABLE a \(id int\);\n {2}-- ok \(/,
+    );
+    expect(applied.out).toMatch(/ {2}-- 2 migrations\n {2}-- 3 sql statements$/);
 
     const after = await cli(["status", "--url", url, "--dir", "file://migrations", "--format", "json"], cwd);
-    expect(JSON.parse(after.out)).toMatchObject([{ status: "OK", current: "2", pending: [] }]);
+    expect(JSON.parse(after.out)).toMatchObject({
+      Status: "OK",
+      Current: "2",
+      Next: "Already at latest version",
+    });
+    expect(JSON.parse(after.out).Pending).toBeUndefined();
   });
 
   it("reads url and dir from atlas.hcl with --config --env, and prints result objects with --format json", async () => {
@@ -58,13 +68,13 @@ describe("migrate-relay apply / status", () => {
       },
     );
     expect(r.code).toBe(0);
-    const [result] = JSON.parse(r.out);
+    const result = JSON.parse(r.out);
     expect(result).toMatchObject({
-      current: "",
-      target: "1",
-      pending: ["1_a.sql"],
-      applied: [{ name: "1_a.sql", statements: 1 }],
+      Target: "1",
+      Pending: [{ Name: "1_a.sql", Version: "1", Description: "a" }],
+      Applied: [{ Name: "1_a.sql", Applied: ["CREATE TABLE a (id int);"] }],
     });
+    expect(result.Current).toBeUndefined();
     expect(await revisionRows(url)).toHaveLength(1);
   });
 
@@ -73,7 +83,8 @@ describe("migrate-relay apply / status", () => {
     const url = `${await testDatabase()}?sslmode=disable`;
     const failed = await cli(["apply", "--url", url, "--dir", "file://migrations"], cwd);
     expect(failed.code).toBe(1);
-    expect(failed.out).toMatch(/FAIL 1_a\.sql {2}statement 1\/1 \(line 1\): division by zero/);
+    expect(failed.err).toMatch(/FAIL 1_a\.sql {2}statement 1\/1 \(line 1\): division by zero/);
+    expect(failed.out).toMatch(/-- migrating version 1\n {4}division by zero\n/);
     expect(failed.err).toMatch(/Error: 1_a\.sql: statement 1 \(line 1\) failed: division by zero/);
 
     const usage = await cli(["apply", "--url", url, "--baseline", "1", "--allow-dirty"], cwd);
@@ -97,10 +108,10 @@ describe("migrate-relay apply / status", () => {
       cwd,
     );
     expect(r.code, r.err).toBe(0);
-    const [result] = JSON.parse(r.out);
-    expect(result.applied).toHaveLength(2);
-    expect(result.source).toContain("store");
-    expect(result.trail[0]).toMatchObject({ outcome: "ok" });
+    const result = JSON.parse(r.out);
+    expect(result.Applied).toHaveLength(2);
+    expect(result.Source).toContain("store");
+    expect(result.Trail[0]).toMatchObject({ outcome: "ok" });
 
     const missing = await cli(["status", "--url", url, "--dir", "atlas://nope", "--repo-url", store], cwd);
     expect(missing.code).toBe(1);

@@ -4,13 +4,13 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
+  atlasPushJson,
   GrantStore,
   openReplica,
   type PullError,
   pull,
   push,
   type Replica,
-  toAtlasJson,
 } from "@migrate-relay/core";
 import { type RegistryFault, s3ClientFor } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -37,7 +37,7 @@ describe("push", () => {
       ["file", "backup", true],
     ]);
     expect(result.grantChanged).toBe(true);
-    const json = toAtlasJson(result);
+    const json = atlasPushJson(result);
     expect(json).toMatchObject({ Slug: slug, URL: `atlas://${slug}?tag=v1`, Tag: "v1", Version: "000005" });
     expect(json.Link).toMatch(/^https:\/\/testkit\.atlasgo\.cloud\/dirs\/\d+\/tags\/v1$/);
     expect(json.Digest).toBe(rig.registry.find(slug, { tag: "v1" })?.digest);
@@ -179,7 +179,7 @@ describe("registry faults", () => {
       );
       expect(registry!.note).toMatch(/continuing under the license grant valid until/);
       expect(backups.every((t) => t.ok && t.latestMoved)).toBe(true);
-      expect(toAtlasJson(result).Backups.every((b) => b.Error === undefined)).toBe(true);
+      expect(atlasPushJson(result).Backups.every((b) => b.Error === undefined)).toBe(true);
 
       const started = performance.now();
       const read = await pull(rig.replicas(slug), { grants: rig.grants(), timeoutMs: 2_000 });

@@ -170,6 +170,7 @@ export async function main(): Promise<void> {
     }
   } catch (err) {
     const message = fail(err, secrets);
+    core.setOutput("error", message); // as atlas-action does when the step stops before any run
     await writeSummary(errorSummary("migrate-relay apply", message, secrets.list));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.

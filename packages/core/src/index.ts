@@ -5,6 +5,7 @@ export * from "./config/index";
 export * from "./dir/index";
 export * from "./duration";
 export * from "./errors";
+export { FormatTemplate, parseFormat, TEMPLATE_SUPPORTED } from "./gotemplate";
 export * from "./grant/index";
 export * from "./relay/index";
 export * from "./replica/index";

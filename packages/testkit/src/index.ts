@@ -1,5 +1,6 @@
 // Real local services for tests, benches and the demo, and the fixtures tests share. Test doubles are named as such.
 
+export * from "./aws-secrets";
 export * from "./compat";
 export * from "./db";
 export * from "./github-cache";

@@ -1,3 +1,4 @@
+// Progress lines go to stderr: stdout carries the command's result only.
 // Where apply and status read a directory: file:// from disk, atlas:// through the relay (registry
 // first, then the backups, verified), with the repository flags push and pull use.
 import { type Attempt, dirLoader as coreDirLoader } from "@migrate-relay/core";
@@ -22,14 +23,12 @@ export function dirLoader(flags: ParsedFlags, io: Io, options: { log: boolean })
     repoOf: (dir, env) => repoFromFlags(flags, io, env, dir),
     pull: {
       grants: grantsFromFlags(flags, io),
-      ...(options.log
-        ? { onAttempt: (a: Attempt) => (a.outcome === "ok" ? io.out : io.err)(attemptLine(a)) }
-        : {}),
+      ...(options.log ? { onAttempt: (a: Attempt) => io.err(attemptLine(a)) } : {}),
     },
     ...(options.log
       ? {
           onRead: (dir: string, repo: { replicas: unknown[] }) =>
-            io.out(`Reading ${dir}: the primary, then ${repo.replicas.length - 1} backup(s)`),
+            io.err(`Reading ${dir}: the primary, then ${repo.replicas.length - 1} backup(s)`),
         }
       : {}),
   });

@@ -2,6 +2,7 @@
 // Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
 import { type ApplyTarget, applyTargetsOf, type MigrationDir } from "@migrate-relay/core";
 import { type FlagSpec, type ParsedFlags, str } from "../args";
+import { ATLAS_COMPAT_FLAGS, FORMAT_FLAG } from "../atlas-flags";
 import type { Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
 
@@ -23,7 +24,8 @@ export const TARGET_FLAGS: FlagSpec[] = [
     description:
       "schema of atlas_schema_revisions (default: the URL's search_path, else atlas_schema_revisions)",
   },
-  { name: "format", type: "string", description: "output format: json prints the result objects" },
+  FORMAT_FLAG,
+  ...ATLAS_COMPAT_FLAGS,
 ];
 
 export type Target = ApplyTarget;

@@ -13,6 +13,7 @@ import {
   reportDeployments,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
+import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
 import type { Command, Io } from "../command";
 import { whileStoppable } from "../signals";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
@@ -104,13 +105,13 @@ export const applyCommand: Command = {
         throw inputError("pass the amount once: either --amount or the argument");
       flags.amount = positionals[0];
     }
-    const json = str(flags, "format") === "json";
-    if (str(flags, "format") !== undefined && !json)
-      throw inputError(`--format "${str(flags, "format")}": only json is supported`);
+    // stdout carries the result only (Atlas's text, or what --format asks); progress goes to stderr.
+    const template = formatOf(flags);
+    noteAtlasFlags(flags, io);
     const targets = await selectTargets(flags, io);
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
     const results: ApplyResult[] = [];
-    const loadDir = dirLoader(flags, io, { log: !json });
+    const loadDir = dirLoader(flags, io, { log: true });
     // SIGINT/SIGTERM: the current file rolls back, the lock is released, the report says what was
     // applied and the exit is 1.
     return whileStoppable(io, "rolling back the current file and stopping", applyTargets);
@@ -118,10 +119,10 @@ export const applyCommand: Command = {
     async function applyTargets(stop: AbortSignal): Promise<number> {
       for (const { target, options } of prepared) {
         if (stop.aborted) break;
-        if (!json)
-          io.out(
-            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-          );
+        io.err(
+          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+        );
+        const startedAt = new Date();
         let result: ApplyResult;
         try {
           const loaded = await loadDir(target);
@@ -129,7 +130,7 @@ export const applyCommand: Command = {
             ...options,
             source: loaded.source,
             trail: loaded.trail,
-            onFile: json ? undefined : (f) => io.out(fileLine(f)),
+            onFile: (f) => io.err(fileLine(f)),
             signal: stop,
           });
         } catch (err) {
@@ -149,15 +150,20 @@ export const applyCommand: Command = {
           };
         }
         results.push(result);
-        if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+        io.err(summaryLine(result));
+        printApplyRun(io, template, {
+          ...(target.label ? { label: target.label } : {}),
+          dir: target.dir,
+          result,
+          startedAt,
+        });
       }
-      if (json) io.out(JSON.stringify(results, null, 2));
       // Best effort, as Atlas: a report that fails is a line on stderr, never a failed apply.
       const runs = prepared
         .slice(0, results.length)
         .map(({ target }, i) => ({ target, result: results[i]! }));
       const report = await reportDeployments(runs, loadDir, "CLI");
-      if (report) (report.error || json ? io.err : io.out)(deploymentLine(report));
+      if (report) io.err(deploymentLine(report));
       return results.some((r) => r.error) || stop.aborted ? 1 : 0;
     }
   },

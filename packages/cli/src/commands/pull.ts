@@ -9,15 +9,9 @@ import {
   writeDir,
 } from "@migrate-relay/core";
 import { str } from "../args";
+import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
-import {
-  durationFlag,
-  envFromFlags,
-  formatFlag,
-  grantsFromFlags,
-  REPO_FLAGS,
-  repoFromFlags,
-} from "./push-common";
+import { durationFlag, envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
 
 /** One line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
 export function attemptLine(a: Attempt): string {
@@ -55,7 +49,8 @@ export const pullCommand: Command = {
     if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
     const to = str(flags, "to");
     if (!to) throw inputError("--to is required: the folder to write the migration directory into");
-    const json = formatFlag(flags) === "json";
+    const template = formatOf(flags);
+    const json = template !== undefined;
     const env = await envFromFlags(flags, io);
     const dirUrl = str(flags, "dir") ?? env?.migration.dir;
     const repo = repoFromFlags(flags, io, env, dirUrl && /^atlas:\/\//i.test(dirUrl) ? dirUrl : undefined);
@@ -78,7 +73,7 @@ export const pullCommand: Command = {
       const path = resolve(io.cwd, to);
       await writeDir(path, result.dir);
       const { dir: _files, ...summary } = result;
-      if (json) io.out(JSON.stringify({ ...summary, files: result.dir.files.length, to: path }, null, 2));
+      if (template) printFormatted(io, template, { ...summary, files: result.dir.files.length, to: path });
       else {
         io.out(
           `Read ${repo.slug} ${"tag" in result.ref ? `tag ${result.ref.tag}` : `version ${result.ref.version}`} (version ${result.version}, ${result.dir.files.length} files, ${result.digest}) from ${result.source} into ${to}`,
@@ -87,7 +82,7 @@ export const pullCommand: Command = {
       return 0;
     } catch (err) {
       if (!(err instanceof PullError)) throw err;
-      if (json) io.out(JSON.stringify({ error: err.message, kind: err.kind, trail: err.trail }, null, 2));
+      if (template) printFormatted(io, template, { error: err.message, kind: err.kind, trail: err.trail });
       io.err(`Error: ${err.message}`);
       return 1;
     }

@@ -9,6 +9,7 @@ import {
   type ResolvedEnv,
 } from "@migrate-relay/core";
 import { type FlagSpec, list, type ParsedFlags, str } from "../args";
+import { FORMAT_FLAG } from "../atlas-flags";
 import type { Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
 import { parseDuration } from "../duration";
@@ -36,7 +37,7 @@ export const REPO_FLAGS: FlagSpec[] = [
     default: "168h",
   },
   { name: "connect-timeout", type: "string", description: "per-replica connect timeout", default: "3s" },
-  { name: "format", type: "string", description: "output format: json" },
+  FORMAT_FLAG,
 ];
 
 /** The env selected by --env (first for_each instance), or none when no --env is given. */
@@ -77,11 +78,4 @@ export function durationFlag(flags: ParsedFlags, name: string): number | undefin
   const ms = parseDuration(text, name);
   if (!(ms > 0)) throw inputError(`--${name} must be more than 0`);
   return ms;
-}
-
-export function formatFlag(flags: ParsedFlags): "json" | undefined {
-  const format = str(flags, "format");
-  if (format === undefined) return undefined;
-  if (format !== "json") throw inputError(`--format "${format}": only json is supported`);
-  return "json";
 }

@@ -1,26 +1,21 @@
 import {
+  atlasPushJson,
   formatBytes,
   formatMs,
   inputError,
   latestDetail,
   push,
+  pushedUrl,
   readDir,
   replayDir,
   runContextFromEnv,
   type TargetResult,
-  toAtlasJson,
 } from "@migrate-relay/core";
-import { bool, str } from "../args";
+import { bool, type ParsedFlags, str } from "../args";
+import { ATLAS_COMPAT_FLAGS, formatOf, noteAtlasFlags, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
 import { whileStoppable } from "../signals";
-import {
-  durationFlag,
-  envFromFlags,
-  formatFlag,
-  grantsFromFlags,
-  REPO_FLAGS,
-  repoFromFlags,
-} from "./push-common";
+import { durationFlag, envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
 
 /** One line per target: result, URL, role, time, bytes, and the error or note. */
 export function targetLine(t: TargetResult): string {
@@ -32,11 +27,32 @@ export function targetLine(t: TargetResult): string {
 
 const contextOf = <T>(context: T | undefined) => (context ? { context } : {});
 
+/**
+ * Atlas's spelling `push NAME[:TAG]` (`atlas migrate push app:v1`, as atlasexec passes it) sets the
+ * repository and the tag; it may repeat --dir-name/--tag but not contradict them.
+ */
+function nameAndTag(flags: ParsedFlags, positionals: string[]): { name?: string; tag?: string } {
+  if (positionals.length > 1) throw inputError(`unexpected arguments: ${positionals.slice(1).join(" ")}`);
+  const flagName = str(flags, "dir-name");
+  const flagTag = str(flags, "tag");
+  if (positionals[0] === undefined) return { name: flagName, tag: flagTag };
+  const arg = positionals[0];
+  const colon = arg.lastIndexOf(":");
+  const name = colon < 0 ? arg : arg.slice(0, colon);
+  const tag = colon < 0 ? undefined : arg.slice(colon + 1);
+  if (!name || tag === "") throw inputError(`"${arg}": expected NAME or NAME:TAG, e.g. app or app:v1`);
+  if (flagName !== undefined && flagName !== name)
+    throw inputError(`the argument names repository "${name}" but --dir-name is "${flagName}": pass one`);
+  if (tag !== undefined && flagTag !== undefined && flagTag !== tag)
+    throw inputError(`the argument names tag "${tag}" but --tag is "${flagTag}": pass one`);
+  return { name, tag: tag ?? flagTag };
+}
+
 export const pushCommand: Command = {
   name: "push",
   summary: "Publish a migration directory to the registry and every backup at once.",
   usage:
-    "migrate-relay push (--config file://atlas.hcl --env <name> | --dir file://migrations --dir-name <repo> --backup <url>...) [flags]",
+    "migrate-relay push [NAME[:TAG]] (--config file://atlas.hcl --env <name> | --dir file://migrations --backup <url>...) [flags]",
   example:
     "ATLAS_TOKEN=... migrate-relay push --dir file://migrations --dir-name app --backup 's3://my-backups/atlas?region=us-east-1' --backup file:///mnt/backups --tag $GIT_SHA",
   flags: [
@@ -52,7 +68,7 @@ export const pushCommand: Command = {
       description:
         "a dev database: every file runs on a scratch database beside it before anything is published [default: the env's dev]",
     },
-    { name: "tag", type: "string", description: "the tag to publish", default: "latest" },
+    { name: "tag", type: "string", description: "the tag to publish [default latest]" },
     { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
     { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
     { name: "timeout", type: "string", description: "per-target time, retries included", default: "60s" },
@@ -62,16 +78,32 @@ export const pushCommand: Command = {
       description: "extra attempts per target after a transient error",
       default: "2",
     },
+    ...ATLAS_COMPAT_FLAGS,
+    {
+      name: "lock-timeout",
+      type: "string",
+      description: "accepted for Atlas compatibility; push takes no lock",
+    },
+    {
+      name: "revisions-schema",
+      type: "string",
+      description: "accepted for Atlas compatibility; push writes no revisions table",
+    },
   ],
   async run({ flags, positionals }, io) {
-    if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
-    const json = formatFlag(flags) === "json";
+    // stdout carries the result only (the pushed URL, or what --format asks); progress goes to stderr.
+    const { name, tag } = nameAndTag(flags, positionals);
+    const template = formatOf(flags);
+    noteAtlasFlags(flags, io, {
+      "lock-timeout": "push takes no lock",
+      "revisions-schema": "push writes no revisions table",
+    });
     const env = await envFromFlags(flags, io);
     const source = str(flags, "dir") ?? env?.migration.dir ?? "file://migrations";
     if (/^atlas:\/\//i.test(source)) {
       throw inputError(`push reads a local directory: --dir ${source} is a registry URL (use file://...)`);
     }
-    const repo = repoFromFlags(flags, io, env);
+    const repo = repoFromFlags({ ...flags, "dir-name": name }, io, env);
     const retries = Number(str(flags, "retries") ?? "2");
     if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
     const dir = await readDir(source, io.cwd);
@@ -81,15 +113,13 @@ export const pushCommand: Command = {
       const replay = await whileStoppable(io, "dropping the scratch database and stopping", (signal) =>
         replayDir(devUrl, dir, { signal }),
       );
-      if (!json) {
-        io.out(
-          `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
-        );
-      }
+      io.err(
+        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
+      );
     }
     const result = await push(dir, repo.replicas, {
       repo: repo.slug,
-      tag: str(flags, "tag") ?? "latest",
+      tag: tag ?? "latest",
       latest: bool(flags, "latest"),
       force: bool(flags, "force"),
       timeoutMs: durationFlag(flags, "timeout") ?? 60_000,
@@ -101,19 +131,18 @@ export const pushCommand: Command = {
         ...(io.env.GITHUB_RUN_ID ? { run: io.env.GITHUB_RUN_ID } : {}),
       },
       ...contextOf(runContextFromEnv(io.env, source)),
-      ...(json ? {} : { onTarget: (t: TargetResult) => (t.ok ? io.out : io.err)(targetLine(t)) }),
+      onTarget: (t: TargetResult) => io.err(targetLine(t)),
     });
-    if (json) io.out(JSON.stringify(toAtlasJson(result), null, 2));
-    const took = result.targets.filter((t) => t.ok).length;
+    if (template) printFormatted(io, template, atlasPushJson(result));
     if (!result.ok) {
       io.err(`Error: ${result.error}`);
       return 1;
     }
-    if (!json) {
-      io.out(
-        `Pushed ${result.slug}:${result.tag} (version ${result.version}, ${result.files} files, ${result.digest}) to ${took} of ${result.targets.length} targets`,
-      );
-    }
+    const took = result.targets.filter((t) => t.ok).length;
+    io.err(
+      `Pushed ${result.slug}:${result.tag} (version ${result.version}, ${result.files} files, ${result.digest}) to ${took} of ${result.targets.length} targets`,
+    );
+    if (!template) io.out(pushedUrl(result));
     return 0;
   },
 };

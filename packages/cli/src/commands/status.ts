@@ -8,35 +8,10 @@ import {
   type StatusResult,
 } from "@migrate-relay/core";
 import { str } from "../args";
+import { formatOf, noteAtlasFlags, printStatus } from "../atlas-flags";
 import type { Command, Io } from "../command";
 import { dirLoader, RELAY_FLAGS } from "./apply-relay";
 import { selectTargets, TARGET_FLAGS } from "./apply-targets";
-
-/** Atlas's `migrate status` layout. */
-export function statusLines(r: StatusResult): string[] {
-  if (r.error) return [`Error: ${r.error.message}`];
-  const lines = [
-    `Migration Status: ${r.status}`,
-    `  -- Current Version: ${r.current || "No migration applied yet"}`,
-    `  -- Next Version:    ${r.next || "Already at latest version"}`,
-    `  -- Executed Files:  ${r.executed}`,
-    `  -- Pending Files:   ${r.pending.length}`,
-  ];
-  if (r.partial) {
-    lines.push(
-      `  -- Partially applied: ${r.partial.version} (${r.partial.applied} of ${r.partial.total} statements)`,
-    );
-    if (r.partial.error) {
-      lines.push(
-        "",
-        "Last migration attempt had errors:",
-        `  -- SQL:   ${r.partial.errorStmt}`,
-        `  -- ERROR: ${r.partial.error}`,
-      );
-    }
-  }
-  return lines;
-}
 
 export const statusCommand: Command = {
   name: "status",
@@ -52,11 +27,11 @@ export const statusCommand: Command = {
   ],
   async run({ flags, positionals }, io: Io) {
     if (positionals.length > 0) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
-    const json = str(flags, "format") === "json";
-    if (str(flags, "format") !== undefined && !json)
-      throw inputError(`--format "${str(flags, "format")}": only json is supported`);
+    // stdout carries the result only (Atlas's text, or what --format asks); progress goes to stderr.
+    const template = formatOf(flags);
+    noteAtlasFlags(flags, io);
     const results: StatusResult[] = [];
-    const loadDir = dirLoader(flags, io, { log: !json });
+    const loadDir = dirLoader(flags, io, { log: true });
     for (const target of await selectTargets(flags, io)) {
       let result: StatusResult;
       try {
@@ -84,12 +59,9 @@ export const statusCommand: Command = {
         };
       }
       results.push(result);
-      if (!json) {
-        if (target.label) io.out(`env ${target.label} (${result.url}):`);
-        for (const line of statusLines(result)) (result.error ? io.err : io.out)(line);
-      }
+      if (target.label) io.err(`env ${target.label} (${result.url}):`);
+      printStatus(io, template, result, target.dir);
     }
-    if (json) io.out(JSON.stringify(results, null, 2));
     return results.some((r) => r.error) ? 1 : 0;
   },
 };

@@ -303,12 +303,14 @@ async function runFile(
     statements: 0,
     total: pf.statements.length,
     skipped: skip,
+    startedAt: Date.now(),
   };
   const outcome =
     pf.mode === "none" || !link
       ? await runNone(pf, ctx, existing, skip)
       : await runInTx(pf, ctx, existing, skip, link);
   result.statements = outcome.executed;
+  result.stmts = pf.statements.slice(skip, skip + outcome.executed).map((s) => s.text);
   if (outcome.failed) result.error = outcome.failed;
   return { file: result, error: outcome.error, start, end: performance.now() };
 }

@@ -37,6 +37,12 @@ export function applyOptionsOf(
   if (amountText !== undefined && !(Number.isInteger(amount) && (amount as number) >= 1)) {
     throw inputError(`${nameOf("amount")} "${amountText}" must be a whole number >= 1`);
   }
+  if (amountText !== undefined && given(inputs.toVersion) !== undefined) {
+    // As Atlas (atlas-action: "Mutually exclusive with `amount`"): the two would disagree on where to stop.
+    throw inputError(
+      `${nameOf("amount")} and ${nameOf("to-version")} are mutually exclusive: pass one of them`,
+    );
+  }
   const lockTimeout = given(inputs.lockTimeout) ?? m?.lockTimeout;
   return {
     url,
@@ -80,6 +86,8 @@ export function applyTargetsOf(
   return envs.map((env) => {
     const target = url ?? env.url;
     const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;
+    if (!target && env.emptyUrl)
+      throw inputError(`env "${label}": ${env.emptyUrl}; set it, or pass ${nameOf("url")}`);
     if (!target) throw inputError(`env "${label}" has no url: set url in atlas.hcl or pass ${nameOf("url")}`);
     return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
   });

@@ -6,6 +6,7 @@ import { redact } from "../secrets";
 import { closeQuietly, connect, parsePostgresUrl } from "./connection";
 import { planPending } from "./plan";
 import { readRevisions, revisionsSchemaFor, tableState } from "./revisions";
+import type { Revision } from "./types";
 
 export interface StatusOptions {
   url: string;
@@ -32,6 +33,10 @@ export interface StatusResult {
   /** The last file stopped part-way (tx-mode none): what ran and why it stopped. */
   partial?: { version: string; applied: number; total: number; error?: string; errorStmt?: string };
   revisionsSchema: string;
+  /** The rows of atlas_schema_revisions (Atlas's status `Applied`). */
+  revisions?: Revision[];
+  /** The directory's files (Atlas's status `Available`). */
+  available?: string[];
   error?: { kind: string; message: string };
   source?: string;
   trail?: unknown[];
@@ -66,6 +71,8 @@ export async function dirStatus(dir: MigrationDir, options: StatusOptions): Prom
       baseline: options.baseline,
       execOrder: "non-linear",
     });
+    result.revisions = revisions;
+    result.available = dir.files.map((f) => f.name);
     result.current = last?.version ?? "";
     result.executed = revisions.length;
     result.pending = plan.pending.map((f) => f.name);

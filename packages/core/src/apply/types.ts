@@ -70,6 +70,10 @@ export interface AppliedFile {
   total: number;
   /** Statements skipped because an earlier run had applied them (resume of a `none` file). */
   skipped: number;
+  /** The statements this run executed successfully, in order (Atlas's per-file `Applied`). */
+  stmts?: string[];
+  /** When the file started, epoch ms (Atlas's per-file `Start`; `End` is start + ms). */
+  startedAt?: number;
   /** Set when a statement failed. */
   error?: StatementError;
   /** tx-mode all: the file ran, but the run's transaction was rolled back by a later failure. */

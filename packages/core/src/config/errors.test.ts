@@ -369,7 +369,7 @@ env "ci" {
   url = data.sql.t.value
 }
 `,
-    message: `atlas.hcl:3:9: data sources are not supported (data.sql is declared at atlas.hcl:1:1); use a variable or a local instead`,
+    message: `atlas.hcl:3:9: data source "sql" is not supported (declared at atlas.hcl:1:1); supported: runtimevar, template_dir`,
   },
   {
     name: "docker block ref",

@@ -1,5 +1,6 @@
 // Expressions -> values. Names resolve through for-expression variables, then per-attribute enums,
 // then namespaces (local, var, each, atlas, data) that the caller supplies and resolves lazily.
+import { RelayError } from "../errors";
 import type { Expr } from "./ast";
 import { SPLAT_ITEM } from "./ast";
 import type { HclFunction } from "./functions";
@@ -175,6 +176,25 @@ class Evaluator {
   }
 
   private call(expr: Expr & { type: "call" }): Value {
+    // try() and can() see their arguments' errors, so they evaluate them here (hcl/ext/tryfunc).
+    // A data source that still has to be fetched is not an error of the expression: it passes through.
+    if (expr.name === "try" || expr.name === "can") {
+      if (expr.name === "can" && expr.args.length !== 1)
+        this.fail(expr, `can(expression) takes 1 argument, found ${expr.args.length}`);
+      if (expr.args.length === 0) this.fail(expr, "try(expressions...) takes at least 1 argument, found 0");
+      const errors: string[] = [];
+      for (const arg of expr.args) {
+        try {
+          const value = this.eval(arg);
+          return expr.name === "can" ? true : value;
+        } catch (err) {
+          if (!(err instanceof RelayError) || err.kind !== "config") throw err;
+          errors.push(err.message);
+        }
+      }
+      if (expr.name === "can") return false;
+      this.fail(expr, `no expression succeeded: ${errors.join("; ")}`);
+    }
     const fn = this.ctx.functions.get(expr.name);
     if (!fn) {
       const hint = didYouMean(closest(expr.name, this.ctx.functions.keys()));

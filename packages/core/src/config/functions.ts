@@ -1,6 +1,9 @@
-// The functions Atlas configs call. Names are case-sensitive, as in HCL; semantics follow Atlas/cty
+// The functions Atlas configs call: exactly Atlas's set (schemahcl/stdlib.go stdFuncs, plus file, glob,
+// fileset and getenv of cmdapi/project.go); the less common ones live in stdlib.ts, try/can in the
+// evaluator. Names are case-sensitive, as in HCL; semantics follow Atlas/cty
 // (URL functions follow Go's net/url, format follows Go verbs, jsonencode sorts keys like cty).
 import { queryEscape, urlQuerySet, urlSetPath } from "./go-url";
+import { makeStdlib } from "./stdlib";
 import {
   asString,
   describe,
@@ -28,11 +31,22 @@ export interface HclFunction {
   impl(call: FunctionCall): Value;
 }
 
+/** What yamldecode/yamlencode/yamlmerge use: the `yaml` package, loaded only when a config calls them. */
+export interface YamlCodec {
+  parse(text: string): unknown;
+  stringify(value: unknown): string;
+}
+
 /** What functions may reach outside the evaluator: the environment and the config's folder. */
 export interface FunctionHost {
   getenv(name: string): string | undefined;
   /** Reads a file relative to the config's folder (read-only). */
   readFile(path: string): string;
+  /** Absolute paths matching a glob relative to the config's folder (`**` only with doublestar), sorted. */
+  glob(pattern: string, doublestar: boolean): string[];
+  yaml?: YamlCodec;
+  /** Where print() writes; stderr by default (stdout carries results only). */
+  print?: (line: string) => void;
 }
 
 function str(call: FunctionCall, i: number, param: string): string {
@@ -65,37 +79,57 @@ function format(call: FunctionCall): string {
   const spec = str(call, 0, "format");
   let next = 1;
   const out = spec.replace(
-    /%(\.[0-9]+)?([a-zA-Z%])?/g,
-    (whole, precision: string | undefined, verb: string | undefined) => {
+    /%([-0]*)([0-9]+)?(\.[0-9]+)?([a-zA-Z%])?/g,
+    (
+      whole,
+      flags: string,
+      width: string | undefined,
+      precision: string | undefined,
+      verb: string | undefined,
+    ) => {
       if (verb === "%") return "%";
-      if (verb === undefined)
-        call.fail(`unfinished verb ${JSON.stringify(whole)} at the end of the format`, 0);
-      const index = next++;
-      if (index >= call.args.length)
-        call.fail(`not enough arguments for the verb "%${verb}" (number ${index})`, 0);
-      const v = call.args[index]!;
-      switch (verb) {
-        case "s":
-          return str(call, index, `the value for %s`);
-        case "v":
-          return asString(v) ?? jsonEncode(v);
-        case "q":
-          return JSON.stringify(str(call, index, `the value for %q`));
-        case "d":
-          if (typeof v !== "number" || !Number.isInteger(v))
-            call.fail(`"%d" needs a whole number; found ${describe(v)}`, index);
-          return numberText(v);
-        case "f":
-          if (typeof v !== "number") call.fail(`"%f" needs a number; found ${describe(v)}`, index);
-          return v.toFixed(precision ? Number(precision.slice(1)) : 6);
-        case "t":
-          if (typeof v !== "boolean") call.fail(`"%t" needs a bool; found ${describe(v)}`, index);
-          return String(v);
-        default:
-          call.fail(`unsupported verb "%${verb}"; expected one of %s %d %v %q %t %f %%`, 0);
-      }
+      // Go's width and flags: `-` pads on the right, `0` pads numbers with zeros.
+      const pad = (text: string) => {
+        const w = Number(width ?? 0);
+        if (text.length >= w) return text;
+        if (flags.includes("-")) return text.padEnd(w);
+        if (flags.includes("0") && (verb === "d" || verb === "f")) {
+          const neg = text.startsWith("-");
+          return (neg ? "-" : "") + text.slice(neg ? 1 : 0).padStart(w - (neg ? 1 : 0), "0");
+        }
+        return text.padStart(w);
+      };
+      return pad(formatVerb(whole, precision, verb));
     },
   );
+  function formatVerb(whole: string, precision: string | undefined, verb: string | undefined): string {
+    if (verb === "%") return "%";
+    if (verb === undefined) call.fail(`unfinished verb ${JSON.stringify(whole)} at the end of the format`, 0);
+    const index = next++;
+    if (index >= call.args.length)
+      call.fail(`not enough arguments for the verb "%${verb}" (number ${index})`, 0);
+    const v = call.args[index]!;
+    switch (verb) {
+      case "s":
+        return str(call, index, `the value for %s`);
+      case "v":
+        return asString(v) ?? jsonEncode(v);
+      case "q":
+        return JSON.stringify(str(call, index, `the value for %q`));
+      case "d":
+        if (typeof v !== "number" || !Number.isInteger(v))
+          call.fail(`"%d" needs a whole number; found ${describe(v)}`, index);
+        return numberText(v);
+      case "f":
+        if (typeof v !== "number") call.fail(`"%f" needs a number; found ${describe(v)}`, index);
+        return v.toFixed(precision ? Number(precision.slice(1)) : 6);
+      case "t":
+        if (typeof v !== "boolean") call.fail(`"%t" needs a bool; found ${describe(v)}`, index);
+        return String(v);
+      default:
+        call.fail(`unsupported verb "%${verb}"; expected one of %s %d %v %q %t %f %%`, 0);
+    }
+  }
   if (next < call.args.length)
     call.fail(`too many arguments: the format uses ${next - 1}, found ${call.args.length - 1}`, next);
   return out;
@@ -223,16 +257,6 @@ export function makeFunctions(host: FunctionHost): ReadonlyMap<string, HclFuncti
       params: ["string", "suffix"],
       impl: (c: FunctionCall) => str(c, 0, "string").endsWith(str(c, 1, "suffix")),
     },
-    // Skips null and "" (Terraform's rule), so coalesce(getenv("X"), "fallback") works.
-    coalesce: {
-      params: [],
-      variadic: "values",
-      impl: (c: FunctionCall) => {
-        const found = c.args.find((v) => v !== null && v !== "");
-        if (found === undefined) c.fail("every argument is null or empty; expected at least one value");
-        return found;
-      },
-    },
     length: {
       params: ["value"],
       impl: (c: FunctionCall) => {
@@ -268,6 +292,7 @@ export function makeFunctions(host: FunctionHost): ReadonlyMap<string, HclFuncti
         return out;
       },
     },
+    ...makeStdlib(host, format),
   };
   return new Map(Object.entries(table));
 }

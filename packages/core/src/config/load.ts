@@ -2,9 +2,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { configError, inputError, isRelayError } from "../errors";
+import { DataNeeded, dataKey, fetchData } from "./data";
 import { resolveEnvFromSource } from "./resolve";
 import { MAX_CONFIG_BYTES } from "./source";
 import type { LoadEnvOptions, ResolvedEnv } from "./types";
+import type { Value } from "./values";
 
 /** Loads env `options.env` from the config file: one ResolvedEnv per for_each instance (one otherwise). */
 export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {
@@ -30,12 +32,30 @@ export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {
   // Messages name the file as the user would: relative to where they run, when it is below it.
   const rel = relative(cwd, path);
   const shown = rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel : path;
-  return resolveEnvFromSource(source, shown, {
-    env: options.env,
-    ...(options.vars ? { vars: options.vars } : {}),
-    ...(options.getenv ? { getenv: options.getenv } : {}),
-    baseDir: dirname(path),
-  });
+  // The YAML functions' parser is loaded only for a config that calls one of them.
+  const yaml = /\byaml(?:decode|encode|merge)\s*\(/.test(source) ? await import("yaml") : undefined;
+  const base = dirname(path);
+  const data = new Map<string, Value>();
+  // Each round fetches the data sources the last evaluation reached; a chain (a runtimevar whose url
+  // reads another) takes one round per link.
+  for (let round = 0; ; round++) {
+    try {
+      return resolveEnvFromSource(source, shown, {
+        env: options.env,
+        ...(yaml
+          ? { yaml: { parse: (t: string) => yaml.parse(t), stringify: (v: unknown) => yaml.stringify(v) } }
+          : {}),
+        ...(options.vars ? { vars: options.vars } : {}),
+        ...(options.getenv ? { getenv: options.getenv } : {}),
+        baseDir: base,
+        data,
+      });
+    } catch (err) {
+      if (!(err instanceof DataNeeded) || round > 16) throw err;
+      for (const request of err.requests)
+        data.set(dataKey(request.type, request.name), await fetchData(request, base));
+    }
+  }
 }
 
 /** `file://atlas.hcl`, `file:///abs/atlas.hcl` or a plain path -> a path (as Atlas joins host and path). */

@@ -60,6 +60,9 @@ describe("the seed atlas.hcl", () => {
       name: "prod",
       migration: { dir: "atlas://app", repo: { name: "app", backup: BACKUPS } },
       cloud: {},
+      emptyUrl: expect.stringMatching(
+        /^url = getenv\("DATABASE_URL"\) at atlas\.hcl:\d+:\d+ is empty: the environment variable DATABASE_URL is unset or empty$/,
+      ),
     });
     expect(prod!.url).toBeUndefined();
   });

@@ -5,10 +5,12 @@ import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { redactUrl } from "../secrets";
 import type { Attribute, Block, Body, Expr } from "./ast";
+import { DATA_SOURCES, DataNeeded, type DataRequest, dataKey } from "./data";
 import { type EvalContext, evaluate, type Namespace } from "./evaluator";
-import { type HclFunction, makeFunctions } from "./functions";
+import { type HclFunction, makeFunctions, type YamlCodec } from "./functions";
 import { parse } from "./parser";
 import { closest, didYouMean, errorAt, type Pos, type Span, where } from "./source";
+import { globFiles } from "./stdlib";
 import type { ExecOrder, ResolvedEnv } from "./types";
 import { asString, describe, fromJson, isList, isObject, type Value } from "./values";
 import { convert, parseType, type VarType } from "./var-types";
@@ -24,6 +26,12 @@ export interface ResolveOptions {
   baseDir?: string;
   /** Reads a file for file(); defaults to reading from disk. */
   readFile?: (absolutePath: string) => string;
+  /** The YAML codec for yamldecode/yamlencode/yamlmerge (the loader passes it when the file calls them). */
+  yaml?: YamlCodec;
+  /** Where print() writes; stderr by default. */
+  print?: (line: string) => void;
+  /** Values of data sources the loader fetched, by `type.name` (see DataNeeded). */
+  data?: ReadonlyMap<string, Value>;
 }
 
 const FORMATS = ["atlas", "flyway", "liquibase", "goose", "golang-migrate"];
@@ -70,7 +78,13 @@ class Document {
     const getenv = options.getenv ?? ((name: string) => process.env[name]);
     const baseDir = options.baseDir ?? process.cwd();
     const read = options.readFile ?? ((path: string) => readFileSync(path, "utf8"));
-    this.functions = makeFunctions({ getenv, readFile: (path) => read(resolvePath(baseDir, path)) });
+    this.functions = makeFunctions({
+      getenv,
+      readFile: (path) => read(resolvePath(baseDir, path)),
+      glob: (pattern, doublestar) => globFiles(baseDir, pattern, doublestar),
+      ...(options.yaml ? { yaml: options.yaml } : {}),
+      ...(options.print ? { print: options.print } : {}),
+    });
     this.global = new Map<string, Namespace>([
       ["local", { get: (name, at) => this.local(name, at) }],
       ["var", { get: (name, at) => this.variable(name, at) }],
@@ -289,12 +303,42 @@ class Document {
     this.fail(at.nameSpan, `unknown variable "atlas.${name}"${didYouMean(suggest("atlas", name, ["env"]))}`);
   }
 
+  /**
+   * `data.<type>` -> the values of every `data "<type>" "<name>"` block, by name. runtimevar and
+   * template_dir are fetched by the loader (data.ts): the first reference throws DataNeeded with the
+   * blocks' evaluated attributes, and the next evaluation finds their values in options.data.
+   */
   private dataRef(name: string, at: Expr): Value {
-    const found = this.dataBlocks.find((b) => b.labels[0] === name);
-    if (found) {
+    const blocks = this.dataBlocks.filter((b) => b.labels[0] === name);
+    if (blocks.length && (DATA_SOURCES as readonly string[]).includes(name)) {
+      const values = new Map<string, Value>();
+      const missing: DataRequest[] = [];
+      for (const block of blocks) {
+        if (block.labels.length !== 2)
+          this.fail(block, `data "${name}" needs two labels: data "${name}" "<name>" { ... }`);
+        const label = block.labels[1]!;
+        const known = this.options.data?.get(dataKey(name, label));
+        if (known !== undefined) {
+          values.set(label, known);
+          continue;
+        }
+        const attrs = new Map<string, Value>();
+        for (const attr of block.body.attributes)
+          attrs.set(attr.name, evaluate(attr.expr, this.ctx(this.global)));
+        missing.push({
+          type: name as DataRequest["type"],
+          name: label,
+          attrs,
+          where: where(this.file, block.pos),
+        });
+      }
+      if (missing.length) throw new DataNeeded(missing);
+      return values;
+    }
+    if (blocks.length) {
       this.fail(
         at,
-        `data sources are not supported (data.${name} is declared at ${where(this.file, found.pos)}); use a variable or a local instead`,
+        `data source "${name}" is not supported (declared at ${where(this.file, blocks[0]!.pos)}); supported: ${DATA_SOURCES.join(", ")}`,
       );
     }
     const types = this.dataBlocks.map((b) => b.labels[0] ?? "");
@@ -416,6 +460,7 @@ class Document {
       name,
       instance,
       url: this.string(block.body, "url", "url", ctx),
+      emptyUrl: this.emptyReason(block.body, "url", ctx),
       dev: this.string(block.body, "dev", "dev", ctx),
       migration: compact({
         dir: m && this.string(m, "dir", "migration.dir", ctx),
@@ -458,6 +503,37 @@ class Document {
   }
 
   /** A string attribute; null and "" mean unset (getenv() of an unset variable gives ""). */
+  /**
+   * Why an attribute that is written evaluated empty, naming the getenv() variables that were empty:
+   * `url = getenv("DATABASE_URL") at atlas.hcl:3:9 is empty: DATABASE_URL is unset or empty`.
+   */
+  private emptyReason(body: Body, name: string, ctx: EvalContext): string | undefined {
+    const attr = this.attribute(body, name);
+    if (!attr) return undefined;
+    const value = evaluate(attr.expr, ctx);
+    if (value !== null && value !== "") return undefined;
+    const empty: string[] = [];
+    const walk = (node: unknown): void => {
+      if (!node || typeof node !== "object") return;
+      const e = node as Expr;
+      if (e.type === "call" && e.name === "getenv") {
+        const arg = e.args[0] && evaluate(e.args[0], ctx);
+        if (
+          typeof arg === "string" &&
+          !(this.options.getenv ?? ((n: string) => process.env[n]))(arg) &&
+          !empty.includes(arg)
+        )
+          empty.push(arg);
+      }
+      for (const v of Object.values(node)) if (v && typeof v === "object") walk(v);
+    };
+    walk(attr.expr);
+    const text = `${name} = ${this.text(attr.expr)} at ${where(this.file, attr.expr.pos)} is empty`;
+    return empty.length
+      ? `${text}: the environment variable${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "are" : "is"} unset or empty`
+      : text;
+  }
+
   private string(
     body: Body,
     name: string,

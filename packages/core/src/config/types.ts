@@ -8,6 +8,8 @@ export interface ResolvedEnv {
   instance?: string;
   /** Target database URL (`url`). */
   url?: string;
+  /** When `url` is written but evaluated empty: why (which getenv() variable was empty). */
+  emptyUrl?: string;
   /** Dev database URL (`dev`). */
   dev?: string;
   migration: {

@@ -75,4 +75,20 @@ describe("GrantStore", () => {
   it("lives under MIGRATE_RELAY_HOME when set", () => {
     expect(defaultGrantDir({ MIGRATE_RELAY_HOME: "/cache/relay" })).toBe("/cache/relay/grants");
   });
+
+  it.each([
+    [
+      "GitLab CI",
+      { GITLAB_CI: "true", CI_PROJECT_DIR: "/builds/acme/app", HOME: "/root" },
+      "/builds/acme/app/.migrate-relay/grants",
+    ],
+    ["CircleCI", { CIRCLECI: "true", HOME: "/home/circleci" }, "/home/circleci/.migrate-relay/grants"],
+    [
+      "GitLab CI with MIGRATE_RELAY_HOME",
+      { GITLAB_CI: "true", CI_PROJECT_DIR: "/b", MIGRATE_RELAY_HOME: "/m" },
+      "/m/grants",
+    ],
+  ])("on %s keeps grants where the system's cache can hold them", (_name, env, dir) => {
+    expect(defaultGrantDir(env)).toBe(dir);
+  });
 });

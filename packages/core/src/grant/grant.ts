@@ -32,10 +32,28 @@ export interface GrantStoreOptions {
   now?: () => Date;
 }
 
-/** The folder the actions cache and other CI systems should keep between runs. */
+/**
+ * The folder the actions cache and other CI systems keep between runs: `$MIGRATE_RELAY_HOME/grants`
+ * when set; on GitLab CI `$CI_PROJECT_DIR/.migrate-relay/grants` (GitLab caches only paths inside the
+ * project directory, so `cache: { paths: [.migrate-relay/] }` is all a pipeline needs); elsewhere
+ * (CircleCI, Bitbucket, a laptop) `~/.migrate-relay/grants`, which their cache steps can name as is.
+ */
 export function defaultGrantDir(env: Record<string, string | undefined> = process.env): string {
-  const home = env.MIGRATE_RELAY_HOME || join(homedir(), ".migrate-relay");
+  const home =
+    env.MIGRATE_RELAY_HOME ||
+    (env.GITLAB_CI === "true" && env.CI_PROJECT_DIR
+      ? join(env.CI_PROJECT_DIR, ".migrate-relay")
+      : join(env.HOME || homedir(), ".migrate-relay"));
   return join(home, "grants");
+}
+
+/** The CI system the environment variables name (for the grant directory and log lines). */
+export function ciSystem(env: Record<string, string | undefined>): string | undefined {
+  if (env.GITHUB_ACTIONS === "true") return "github";
+  if (env.GITLAB_CI === "true") return "gitlab";
+  if (env.CIRCLECI === "true") return "circleci";
+  if (env.BITBUCKET_BUILD_NUMBER) return "bitbucket";
+  return undefined;
 }
 
 /** The token's public identity: first 16 hex of its SHA-256 (also the actions' cache key part). */

@@ -61,39 +61,6 @@ export interface PushResult {
   grantChanged: boolean;
 }
 
-/** Atlas's `migrate push --format json` shape, plus Tag, Digest and Version. */
-export interface AtlasPushJson {
-  Slug: string;
-  URL: string;
-  Link: string;
-  Tag: string;
-  Digest: string;
-  Version: string;
-  /** The first target's note (registry or primary), e.g. a consistency caveat; absent when none. */
-  Note?: string;
-  /** Note: what a user should know about a backup that took the push (e.g. no compare-and-swap). */
-  Backups: { URL: string; Error?: string; Note?: string }[];
-}
-
-export function toAtlasJson(result: PushResult): AtlasPushJson {
-  return {
-    Slug: result.slug,
-    URL: result.url,
-    Link: result.link,
-    Tag: result.tag,
-    Digest: result.digest,
-    Version: result.version,
-    ...(result.targets[0]?.note ? { Note: result.targets[0].note } : {}),
-    Backups: result.targets
-      .filter((t) => t.role === "backup")
-      .map((t) => ({
-        URL: t.url,
-        ...(t.ok ? {} : { Error: t.error ?? "failed" }),
-        ...(t.note ? { Note: t.note } : {}),
-      })),
-  };
-}
-
 /**
  * Publishes `dir` to every replica; the first one is the primary (the registry when atlas://).
  * Without an unexpired grant, the backups wait for the registry: they are written only after it

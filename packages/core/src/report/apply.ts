@@ -2,6 +2,7 @@
 import type { AppliedFile, ApplyResult } from "../apply/types";
 import type { Attempt } from "../relay/pull";
 import { redact, redactUrl } from "../secrets";
+import { atlasActionRuns } from "./atlas";
 import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural } from "./markdown";
 
 /** One apply target's run, as the summary and the outputs see it. */
@@ -174,57 +175,11 @@ export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOpti
 
 const isRemote = (dir: string) => /^atlas:\/\//i.test(dir);
 
-const fileOf = (name: string) => {
-  const stem = name.replace(/\.sql$/, "");
-  const i = stem.indexOf("_");
-  return {
-    Name: name,
-    Version: i < 0 ? stem : stem.slice(0, i),
-    Description: i < 0 ? "" : stem.slice(i + 1),
-  };
-};
-
-/**
- * One run in Atlas's `migrate apply --format json` shape (what atlas-action's `runs` output holds):
- * Driver, URL (redacted string), Dir, Current, Target, Pending[], Applied[], Start, End, Error; plus
- * Env, DryRun, Source and Trail. Atlas's per-file `Applied` (statement texts) is not kept: files carry
- * `Statements` (count), `Total`, `TxMode` and `Ms` instead.
- */
-export function toAtlasApplyJson(run: ApplyRun): Record<string, unknown> {
-  const r = run.result;
-  const start = run.startedAt;
-  return {
-    ...(run.label ? { Env: run.label } : {}),
-    Driver: "postgres",
-    URL: redactUrl(r.url),
-    Dir: redactUrl(run.dir),
-    Current: r.current,
-    Target: r.target,
-    Pending: r.pending.map(fileOf),
-    Applied: r.applied.map((f) => ({
-      Name: f.name,
-      Version: f.version,
-      Description: f.description,
-      Skipped: f.skipped,
-      Statements: f.statements,
-      Total: f.total,
-      TxMode: f.txMode,
-      Ms: Math.round(f.ms * 10) / 10,
-      ...(f.rolledBack ? { RolledBack: true } : {}),
-      ...(f.error ? { Error: { Stmt: f.error.stmt, Text: f.error.text } } : {}),
-    })),
-    ...(start ? { Start: start.toISOString(), End: new Date(start.getTime() + r.ms).toISOString() } : {}),
-    ...(r.error ? { Error: r.error.message } : {}),
-    DryRun: r.dryRun,
-    ...(r.source ? { Source: r.source } : {}),
-    ...(r.trail ? { Trail: r.trail } : {}),
-  };
-}
-
 /**
  * The apply action's outputs, atlas-action's names. One run: its values. Several (for_each):
  * pending_count and applied_count are sums; current and target are set only when every run agrees
- * (else ""); `runs` holds each. `source` is where the directory came from (the first run's).
+ * (else ""); `runs` holds each in atlas-action's shape (plus env, dry_run, source, error). `source` is
+ * where the directory came from (the first run's); `error` is set only when a run failed.
  */
 export function applyOutputs(
   runs: readonly ApplyRun[],
@@ -233,12 +188,19 @@ export function applyOutputs(
   const clean = (text: string) => redact(text, options.secrets ?? []);
   const same = (values: string[]) => (new Set(values).size === 1 ? values[0]! : "");
   const first = runs[0];
+  const failed = runs.find((r) => r.result.error);
   return {
     current: same(runs.map((r) => r.result.current)),
     target: same(runs.map((r) => r.result.target)),
     pending_count: String(runs.reduce((n, r) => n + r.result.pending.length, 0)),
     applied_count: String(runs.reduce((n, r) => n + r.result.applied.filter((f) => !f.error).length, 0)),
-    runs: clean(JSON.stringify(runs.map(toAtlasApplyJson))),
+    runs: clean(JSON.stringify(atlasActionRuns(runs))),
     source: clean(first ? (first.result.source ?? (isRemote(first.dir) ? "" : redactUrl(first.dir))) : ""),
+    // As atlas-action: the error of the first failed run ("" on success, so every output is set).
+    error: failed
+      ? clean(
+          failed.label ? `${failed.label}: ${failed.result.error!.message}` : failed.result.error!.message,
+        )
+      : "",
   };
 }

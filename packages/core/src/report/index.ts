@@ -1,5 +1,6 @@
-// report: result objects -> Markdown job summaries, action outputs and log lines (pure functions).
+// report: result objects -> Markdown job summaries, action outputs, Atlas's shapes and log lines (pure functions).
 export * from "./apply";
+export * from "./atlas";
 export { deploymentMarkdown } from "./deployment";
 export { errorSummary, escapeCell, escapeHtml, escapeInline, formatBytes, formatMs } from "./markdown";
 export * from "./push";

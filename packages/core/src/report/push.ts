@@ -2,6 +2,7 @@
 import type { ReplayResult } from "../apply/replay";
 import type { PushResult, TargetResult } from "../relay/push";
 import { redact } from "../secrets";
+import { pushedUrl } from "./atlas";
 import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural } from "./markdown";
 
 export interface PushReportOptions {
@@ -93,7 +94,8 @@ export function pushOutputs(
 ): Record<string, string> {
   const clean = (text: string) => redact(text, options.secrets ?? []);
   return {
-    url: clean(result.url),
+    // As atlas-action's `url`: the registry's link to the pushed state (see pushedUrl); "" on failure.
+    url: clean(pushedUrl(result)),
     link: clean(result.link),
     slug: result.slug,
     tag: result.tag,

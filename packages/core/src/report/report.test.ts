@@ -123,12 +123,13 @@ describe("push report", () => {
     );
     expect(md).not.toContain(token);
     expect(JSON.stringify(pushOutputs(failed, { secrets: [token] }))).not.toContain(token);
+    expect(pushOutputs(failed).url).toBe(""); // as atlas-action: no URL when the push failed
   });
 
   it("outputs: every value a string, targets as JSON", () => {
     const out = pushOutputs(partialPush);
     expect(Object.keys(out)).toEqual(["url", "link", "slug", "tag", "digest", "version", "targets"]);
-    expect(out.url).toBe("atlas://app?tag=abc123");
+    expect(out.url).toBe(partialPush.link || "atlas://app?tag=abc123");
     expect(JSON.parse(out.targets!)).toEqual(partialPush.targets);
   });
 
@@ -258,6 +259,7 @@ describe("apply report", () => {
     const out = applyOutputs(runs, { secrets: [password] });
     expect(JSON.stringify(out)).not.toContain(password);
     expect(out.source).toBe("file://migrations");
+    expect(out.error).toBe(failedApply.error!.message);
   });
 
   it("for_each: one section per target, sums in the outputs, runs in Atlas's shape", () => {
@@ -326,33 +328,25 @@ describe("apply report", () => {
     expect(out.target).toBe("20240102");
     expect(out.pending_count).toBe("2");
     expect(out.applied_count).toBe("0");
+    expect(out.error).toBe("");
     expect(JSON.parse(out.runs!)).toEqual([
       {
-        Env: "prod[a]",
-        Driver: "postgres",
-        URL: "postgres://t_a@db/a",
-        Dir: "file://migrations",
-        Current: "",
-        Target: "20240102",
-        Pending: [
-          { Name: "20240101_init.sql", Version: "20240101", Description: "init" },
-          { Name: "20240102_add_orders.sql", Version: "20240102", Description: "add_orders" },
-        ],
-        Applied: [],
-        Start: "2026-01-01T00:00:00.000Z",
-        End: "2026-01-01T00:00:00.012Z",
-        DryRun: true,
+        current: "",
+        target: "20240102",
+        applied_count: 0,
+        pending_count: 2,
+        pending_files: ["20240101_init.sql", "20240102_add_orders.sql"],
+        env: "prod[a]",
+        url: "postgres://t_a@db/a",
+        dry_run: true,
       },
       {
-        Env: "prod[b]",
-        Driver: "postgres",
-        URL: "postgres://t_b@db/b",
-        Dir: "file://migrations",
-        Current: "20240102",
-        Target: "20240102",
-        Pending: [],
-        Applied: [],
-        DryRun: false,
+        current: "20240102",
+        target: "20240102",
+        applied_count: 0,
+        pending_count: 0,
+        env: "prod[b]",
+        url: "postgres://t_b@db/b",
       },
     ]);
   });
