@@ -1,7 +1,11 @@
 // Real local services for tests, benches and the demo. Test doubles are named as such.
 
+export * from "./azurite";
+export * from "./fault-proxy";
+export * from "./gcs";
 export * from "./github-cache";
 export * from "./names";
+export * from "./oci-registry";
 export * from "./pglite";
 export * from "./postgres";
 export * from "./registry";
@@ -9,3 +13,4 @@ export * from "./registry-store";
 export * from "./runner";
 export * from "./s3";
 export * from "./s3-conditional-proxy";
+export * from "./spawn";

@@ -56,7 +56,9 @@ export function openRepo(config: RepoConfig): Repo {
   if (config.url) {
     const spec = parseReplicaUrl(config.url, config.cwd);
     if (spec.kind === "cloud")
-      throw configError(`repo url ${config.url} must be s3:// or file:// (the registry is atlas://)`);
+      throw configError(
+        `repo url ${config.url} must be s3://, gs://, azureblob://, oci:// or file:// (the registry is atlas://)`,
+      );
     primary = openSpec(spec, options);
   } else {
     primary = openSpec(ref ? { kind: "cloud", slug, ref } : { kind: "cloud", slug }, options);

@@ -25,8 +25,17 @@ export interface TargetOutcome<T> {
   ms: number;
 }
 
-/** Credentials the AWS SDK may hold from the environment; never expected in a message, masked anyway. */
-export const ENV_SECRET_NAMES = ["AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "ATLAS_TOKEN"];
+/** Credentials the SDKs may hold from the environment; never expected in a message, masked anyway. */
+export const ENV_SECRET_NAMES = [
+  "AWS_SECRET_ACCESS_KEY",
+  "AWS_SESSION_TOKEN",
+  "ATLAS_TOKEN",
+  "AZURE_STORAGE_CONNECTION_STRING",
+  "AZURE_STORAGE_KEY",
+  "AZURE_CLIENT_SECRET",
+  "MIGRATE_RELAY_OCI_TOKEN",
+  "GITHUB_TOKEN",
+];
 
 export function envSecrets(env: Record<string, string | undefined> = process.env): string[] {
   return ENV_SECRET_NAMES.map((name) => env[name]).filter((v): v is string => !!v);

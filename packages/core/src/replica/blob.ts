@@ -9,6 +9,9 @@ import { encodeManifest, extendsSum, manifestOf, parseManifest } from "./manifes
 import { checkTag, checkVersion } from "./names";
 import type { Fetched, Manifest, Published, PublishOptions, Replica, State, StateRef } from "./types";
 
+/** The blob replicas: one layout and write protocol over different stores. */
+export type BlobKind = "s3" | "gs" | "azblob" | "oci" | "file";
+
 export interface Blob {
   body: Uint8Array;
   /** A version token of what was read (S3 ETag, a content hash for files) for compare-and-swap. */
@@ -32,10 +35,12 @@ export interface BlobStore {
 }
 
 const CAS_ATTEMPTS = 8;
+/** Archives above this size are uploaded in parts or blocks by the stores that can. */
+export const MULTIPART_BYTES = 16 * 1024 * 1024;
 
 export class BlobReplica implements Replica {
   constructor(
-    readonly kind: "s3" | "file",
+    readonly kind: BlobKind,
     readonly display: string,
     private readonly store: BlobStore,
     /** Key prefix ending in "/" (or ""): the URL's prefix, then the repo name. */
