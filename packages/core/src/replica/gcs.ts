@@ -6,7 +6,7 @@
 // answers 412 conditionNotMet when it does not hold.
 import type { Readable } from "node:stream";
 import { type Bucket, Storage, type StorageOptions } from "@google-cloud/storage";
-import { configError } from "../errors";
+import { configError, RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
 import { storeError, untilAborted } from "./fail";
 
@@ -59,6 +59,13 @@ export class GcsStore implements BlobStore {
     if (!signal.aborted && isNoCredentials(err)) {
       return configError(
         `${this.display}: no Google Cloud credentials (run google-github-actions/auth, set GOOGLE_APPLICATION_CREDENTIALS, or gcloud auth application-default login)`,
+      );
+    }
+    // The client checks the bytes it read against the CRC32C/MD5 GCS states for the object.
+    if (!signal.aborted && (err as GcsFailure).code === "CONTENT_DOWNLOAD_MISMATCH") {
+      return new RelayError(
+        "integrity",
+        `${this.display}: ${op} ${key}: content does not match its stored checksum`,
       );
     }
     const f = failure(err);
