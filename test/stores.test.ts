@@ -1,7 +1,7 @@
 // gs://, azureblob:// and oci:// replicas on real servers (Azurite, the distribution registry) and
 // the GCS double, through the real SDKs: the blob layout and write protocol, compare-and-swap, and
 // the faults the S3 tests cover (refused, hanging, corrupt, truncated, 401/403, racing pushes).
-import { type ErrorKind, openReplica, type PullError, pull, push } from "@migrate-relay/core";
+import { type ErrorKind, openReplica, openRepo, type PullError, pull, push } from "@migrate-relay/core";
 import type { ProxyFault } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OCI_CAS_NOTE } from "../packages/core/src/replica/oci";
@@ -198,5 +198,16 @@ describe("compare-and-swap, as each store offers it", () => {
     const slug = uniqueSlug("ocinote");
     const result = await push(makeDir(2), [stores.open("oci", slug)], { repo: slug });
     expect(result.targets[0]!.note).toBe(OCI_CAS_NOTE);
+  });
+});
+
+describe("as repo.url (bring your own storage)", () => {
+  it.each(STORE_KINDS)("%s is the primary: push and read with no registry", async (kind) => {
+    const slug = uniqueSlug(`${kind}primary`);
+    const repo = openRepo({ name: slug, url: stores.url(kind), backups: [] });
+    expect(repo.replicas.map((r) => r.kind)).toEqual([kind]);
+    const pushed = await push(makeDir(2), repo.replicas, { repo: slug });
+    expect(pushed.targets[0]).toMatchObject({ ok: true, role: "primary" });
+    expect((await pull(repo.replicas)).digest).toBe(pushed.digest);
   });
 });

@@ -64,7 +64,8 @@ export function openRepo(config: RepoConfig): Repo {
     primary = openSpec(ref ? { kind: "cloud", slug, ref } : { kind: "cloud", slug }, options);
   }
   const backups = config.backups.map((url) => {
-    if (/^atlas:\/\//i.test(url.trim())) throw configError(`backup ${url} must be s3:// or file://`);
+    if (/^atlas:\/\//i.test(url.trim()))
+      throw configError(`backup ${url} must be s3://, gs://, azureblob://, oci:// or file://`);
     return openReplica(url, options);
   });
   return { slug, replicas: [primary, ...backups], ...(ref ? { ref } : {}) };
