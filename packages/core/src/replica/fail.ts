@@ -56,6 +56,8 @@ export function storeError(
 
 /** Runs `work` until `signal` aborts; `cancel` then tears down whatever the SDK left open. */
 export function untilAborted<T>(signal: AbortSignal, work: Promise<T>, cancel?: () => void): Promise<T> {
+  // Whatever `work` ends with later is handled here: a rejection must never go unhandled.
+  work.catch(() => {});
   if (signal.aborted) {
     cancel?.();
     return Promise.reject(signal.reason);

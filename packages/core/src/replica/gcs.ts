@@ -76,12 +76,11 @@ export class GcsStore implements BlobStore {
   }
 
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
-    let stream: Readable | undefined;
     try {
       const read = new Promise<Blob>((resolve, reject) => {
         let generation = "";
         const chunks: Buffer[] = [];
-        stream = this.file(key).createReadStream();
+        const stream: Readable = this.file(key).createReadStream();
         stream.on("response", (res: { headers: Record<string, string | undefined> }) => {
           generation = res.headers["x-goog-generation"] ?? "";
         });
@@ -89,7 +88,9 @@ export class GcsStore implements BlobStore {
         stream.on("error", reject);
         stream.on("end", () => resolve({ body: Buffer.concat(chunks), etag: generation }));
       });
-      return await untilAborted(signal, read, () => stream?.destroy());
+      // Not destroyed on abort: the SDK would then report the request's own timeout as an uncaught
+      // error. It ends by itself within the client's timeout, its error handled here.
+      return await untilAborted(signal, read);
     } catch (err) {
       if (
         !signal.aborted &&
