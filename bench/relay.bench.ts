@@ -6,7 +6,11 @@
 //   2. archive bytes sent by a re-push of the unchanged directory          goal 0 (backups)
 //   3. fallback overhead, registry refusing connections                     goal < 50 ms
 //   4. fallback overhead, registry black-holed (accepts, never answers)     goal = timeout + < 100 ms
-// Run: npx vite-node bench/relay.bench.ts [runs]
+//   5. per store (s3, gs, azureblob, oci): push and pull of the directory through the relay, as a
+//      ratio to the store's own SDK putting and getting the same archive bytes once (the limit;
+//      the relay adds the pointer writes/reads and verification). Azurite and the distribution
+//      registry are the real servers; gs is testkit's GCS double (same server for both sides).
+// Run: npx vite-node bench/relay.bench.ts [runs] [--stores: section 5 only]
 //
 // Each service runs in its own child process: a real registry or S3 does not share the pushing
 // job's JavaScript thread (testkit's S3 conditional-write proxy and the emulator are JavaScript).
@@ -14,6 +18,7 @@
 // CPU-bound limit beside the ratio; (b) shows the shape of a real deployment, where targets are
 // network-bound.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect, createServer, type Server, type Socket } from "node:net";
@@ -37,7 +42,11 @@ import {
   type RegistryFault,
   S3RVER_ACCESS_KEY_ID,
   S3RVER_SECRET_ACCESS_KEY,
+  s3ClientFor,
   s3ReplicaUrl,
+  startAzurite,
+  startGcsDouble,
+  startOciRegistry,
   startRegistry,
   startS3,
 } from "@migrate-relay/testkit";
@@ -308,5 +317,131 @@ async function main() {
   }
 }
 
+/** Section 5: each store through the relay against its raw SDK with the same bytes. */
+async function storesBench() {
+  const [s3, azurite, oci, gcs] = await Promise.all([
+    startService("s3"),
+    startAzurite(),
+    startOciRegistry(),
+    startGcsDouble(),
+  ]);
+  try {
+    gcs.createBucket("bench");
+    process.env.AZURE_STORAGE_CONNECTION_STRING = azurite.connectionString;
+    const { BlobServiceClient } = await import("@azure/storage-blob");
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      "bench",
+    );
+    await container.createIfNotExists();
+    const { Storage } = await import("@google-cloud/storage");
+    const bucket = new Storage({ apiEndpoint: gcs.endpoint, retryOptions: { autoRetry: false } }).bucket(
+      "bench",
+    );
+    const { GetObjectCommand, PutObjectCommand, CreateBucketCommand } = await import("@aws-sdk/client-s3");
+    const s3Client = s3ClientFor({ endpoint: /endpoint=([^&]+)/.exec(s3.url)![1]! });
+    await s3Client.send(new CreateBucketCommand({ Bucket: "bench-raw" }));
+    const basic = `Basic ${Buffer.from(`${oci.username}:${oci.password}`).toString("base64")}`;
+    const ociBase = `http://${oci.host}/v2/bench/raw`;
+
+    const dir = generateDir(FILES);
+    const archive = archiveDir(dir);
+    const digest = `sha256:${createHash("sha256").update(archive).digest("hex")}`;
+    let n = 0;
+    const raw: Record<string, { put(key: string): Promise<void>; get(key: string): Promise<void> }> = {
+      s3: {
+        put: async (key) => {
+          await s3Client.send(new PutObjectCommand({ Bucket: "bench-raw", Key: key, Body: archive }));
+        },
+        get: async (key) => {
+          const out = await s3Client.send(new GetObjectCommand({ Bucket: "bench-raw", Key: key }));
+          await out.Body!.transformToByteArray();
+        },
+      },
+      gs: {
+        put: (key) => bucket.file(key).save(Buffer.from(archive), { resumable: false }),
+        get: async (key) => {
+          await bucket.file(key).download();
+        },
+      },
+      azureblob: {
+        put: async (key) => {
+          await container.getBlockBlobClient(key).upload(archive, archive.length);
+        },
+        get: async (key) => {
+          await container.getBlockBlobClient(key).downloadToBuffer();
+        },
+      },
+      oci: {
+        // The OCI API's own put/get of a blob: upload session + PUT with the digest; GET by digest.
+        put: async () => {
+          const started = await fetch(`${ociBase}/blobs/uploads/`, {
+            method: "POST",
+            headers: { authorization: basic },
+          });
+          const target = new URL(started.headers.get("location")!, ociBase);
+          target.searchParams.set("digest", digest);
+          const done = await fetch(target, {
+            method: "PUT",
+            body: archive,
+            headers: { authorization: basic },
+          });
+          if (done.status !== 201) throw new Error(`raw oci put: HTTP ${done.status}`);
+        },
+        get: async () => {
+          await (
+            await fetch(`${ociBase}/blobs/${digest}`, { headers: { authorization: basic } })
+          ).arrayBuffer();
+        },
+      },
+    };
+    const urls: Record<string, string> = {
+      s3: s3.url,
+      gs: "gs://bench/relay",
+      azureblob: "azureblob://bench/relay",
+      oci: `oci://${oci.username}:${oci.password}@${oci.host}/bench`,
+    };
+    console.log(
+      `\n5. per store, the ${(archive.length / 1024).toFixed(0)} KiB archive of ${FILES} files: relay vs the store's own SDK`,
+    );
+    for (const store of Object.keys(raw)) {
+      const times = { push: [] as number[], pull: [] as number[], put: [] as number[], get: [] as number[] };
+      for (let run = 0; run < RUNS; run++) {
+        const repo = `bench-${store}-${++n}`;
+        const replica = openReplica(urls[store]!, { repo, gcs: { apiEndpoint: gcs.endpoint } });
+        let t0 = performance.now();
+        const pushed = await push(dir, [replica], { repo });
+        times.push.push(performance.now() - t0);
+        if (!pushed.ok) throw new Error(`${store}: push failed: ${JSON.stringify(pushed.targets)}`);
+        t0 = performance.now();
+        await pull([replica]);
+        times.pull.push(performance.now() - t0);
+        const key = `raw/${repo}.tar`;
+        t0 = performance.now();
+        await raw[store]!.put(key);
+        times.put.push(performance.now() - t0);
+        t0 = performance.now();
+        await raw[store]!.get(key);
+        times.get.push(performance.now() - t0);
+      }
+      const [push_, pull_, put, get] = [times.push, times.pull, times.put, times.get].map(median) as [
+        number,
+        number,
+        number,
+        number,
+      ];
+      console.log(
+        `   ${store.padEnd(9)} push ${ms(push_)} vs SDK put ${ms(put)} (x${(push_ / put).toFixed(2)}); pull ${ms(pull_)} vs SDK get ${ms(get)} (x${(pull_ / get).toFixed(2)})`,
+      );
+    }
+  } finally {
+    s3.stop();
+    await Promise.all([azurite.stop(), oci.stop(), gcs.stop()]);
+  }
+}
+
 if (process.env.RELAY_BENCH_SERVE) await serve(process.env.RELAY_BENCH_SERVE);
-else await main();
+else if (process.argv.includes("--stores")) await storesBench();
+else {
+  await main();
+  await storesBench();
+}

@@ -101,7 +101,7 @@ describe("migrate-relay push", () => {
     expect(failed.err).toMatch(/FAIL +file:\/\/.*not-a-dir {2}\(primary\)/);
     expect(failed.err).toMatch(/Error: no target took the push/);
 
-    for (const bad of ["s3://bucket/x?region=moon-1", "gs://bucket/x", "s3:///x"]) {
+    for (const bad of ["s3://bucket/x?region=moon-1", "ftp://bucket/x", "s3:///x", "oci://ghcr.io"]) {
       const usage = await cli(
         [
           "push",
@@ -117,7 +117,7 @@ describe("migrate-relay push", () => {
         cwd,
       );
       expect(usage.code).toBe(2);
-      expect(usage.err).toMatch(/region|scheme|bucket/);
+      expect(usage.err).toMatch(/region|scheme|bucket|repository name/);
     }
     await expect(readdir(join(rig.fileRoot, slug))).rejects.toThrow(/ENOENT/);
     const badTag = await cli(["push", "--dir-name", slug, "--repo-url", rig.fileUrl, "--tag", "a b"], cwd);

@@ -40,7 +40,8 @@ const SHOWN_PARAMS = new Set([
 /** Key names (key=value text, JSON) whose values are secrets. */
 const SECRET_KEY = /pass|pwd|secret|token|credential|signature|private|api[-_]?key|access[-_]?key|auth/i;
 /** Environment variable names whose values are secrets (PWD is the working directory, not a password). */
-const SECRET_ENV = /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_KEY|ACCESS_KEY|API_KEY|CREDENTIAL/i;
+const SECRET_ENV =
+  /TOKEN|SECRET|PASSWORD|PASSWD|PASSPHRASE|PRIVATE_KEY|ACCESS_KEY|API_KEY|STORAGE_KEY|CONNECTION_STRING|CREDENTIAL/i;
 /** Schemes whose whole user info is a credential (a token as user name); elsewhere only the password is. */
 const OPAQUE_USERINFO = new Set(["http", "https", "ws", "wss", "ftp"]);
 

@@ -1,10 +1,14 @@
 // Real local services for tests, benches and the demo, and the fixtures tests share. Test doubles are named as such.
 
 export * from "./aws-secrets";
+export * from "./azurite";
 export * from "./compat";
 export * from "./db";
+export * from "./fault-proxy";
+export * from "./gcs";
 export * from "./github-cache";
 export * from "./names";
+export * from "./oci-registry";
 export * from "./pglite";
 export * from "./postgres";
 export * from "./registry";
@@ -12,3 +16,4 @@ export * from "./registry-store";
 export * from "./runner";
 export * from "./s3";
 export * from "./s3-conditional-proxy";
+export * from "./spawn";

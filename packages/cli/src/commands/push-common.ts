@@ -18,7 +18,11 @@ export const REPO_FLAGS: FlagSpec[] = [
   ...CONFIG_FLAGS,
   { name: "dir-name", type: "string", description: "the repository name (slug) in the registry and backups" },
   { name: "backup", type: "list", description: "a backup URL, s3://bucket/prefix?region=R or file://path" },
-  { name: "repo-url", type: "string", description: "an s3:// or file:// primary instead of the registry" },
+  {
+    name: "repo-url",
+    type: "string",
+    description: "an s3://, gs://, azureblob://, oci:// or file:// primary instead of the registry",
+  },
   {
     name: "cloud-url",
     type: "string",

@@ -26,7 +26,7 @@ export interface ResolvedEnv {
       name?: string;
       /** Backup URLs in the configured order. */
       backup: string[];
-      /** Primary repo URL (s3:// or file://) replacing the cloud registry ("bring your own storage"). */
+      /** Primary repo URL (s3://, gs://, azureblob://, oci:// or file://) replacing the cloud registry ("bring your own storage"). */
       url?: string;
     };
   };

@@ -56,13 +56,16 @@ export function openRepo(config: RepoConfig): Repo {
   if (config.url) {
     const spec = parseReplicaUrl(config.url, config.cwd);
     if (spec.kind === "cloud")
-      throw configError(`repo url ${config.url} must be s3:// or file:// (the registry is atlas://)`);
+      throw configError(
+        `repo url ${config.url} must be s3://, gs://, azureblob://, oci:// or file:// (the registry is atlas://)`,
+      );
     primary = openSpec(spec, options);
   } else {
     primary = openSpec(ref ? { kind: "cloud", slug, ref } : { kind: "cloud", slug }, options);
   }
   const backups = config.backups.map((url) => {
-    if (/^atlas:\/\//i.test(url.trim())) throw configError(`backup ${url} must be s3:// or file://`);
+    if (/^atlas:\/\//i.test(url.trim()))
+      throw configError(`backup ${url} must be s3://, gs://, azureblob://, oci:// or file://`);
     return openReplica(url, options);
   });
   return { slug, replicas: [primary, ...backups], ...(ref ? { ref } : {}) };

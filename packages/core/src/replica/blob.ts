@@ -19,6 +19,9 @@ import type {
   StateRef,
 } from "./types";
 
+/** The blob replicas: one layout and write protocol over different stores. */
+export type BlobKind = "s3" | "gs" | "azblob" | "oci" | "file";
+
 export interface Blob {
   body: Uint8Array;
   /** A version token of what was read (S3 ETag, a content hash for files) for compare-and-swap. */
@@ -42,6 +45,9 @@ export interface BlobStore {
 }
 
 const CAS_ATTEMPTS = 8;
+/** Archives above this size are uploaded in parts or blocks by the stores that can. */
+export const MULTIPART_BYTES = 16 * 1024 * 1024;
+
 /**
  * Read-back rounds after an unconditional write of latest: delays 50, 100, 200, 400, 800 ms (each
  * jittered ±50%), about 1.5 s in all, which outlasts a racing writer's read-decide-write window.
@@ -51,7 +57,7 @@ const REPAIR_DELAY_MS = 50;
 
 export class BlobReplica implements Replica {
   constructor(
-    readonly kind: "s3" | "file",
+    readonly kind: BlobKind,
     readonly display: string,
     private readonly store: BlobStore,
     /** Key prefix ending in "/" (or ""): the URL's prefix, then the repo name. */

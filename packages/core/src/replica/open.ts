@@ -6,6 +6,7 @@ import { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
 import { checkFileRoot, FileStore } from "./file";
 import { checkSlug } from "./names";
 import type { S3Location } from "./s3";
+import { lazyStore, openStore, type StoreOptions } from "./stores";
 import type { Replica } from "./types";
 import { parseReplicaUrl, type ReplicaSpec } from "./url";
 
@@ -25,6 +26,8 @@ export interface OpenReplicaOptions {
   callTimeoutMs?: number;
   /** Extra S3 client settings (e.g. explicit credentials); the default credential chain otherwise. */
   s3?: Partial<S3ClientConfig>;
+  /** gs:// client settings (e.g. `apiEndpoint`); Application Default Credentials otherwise. */
+  gcs?: StoreOptions["gcs"];
 }
 
 /** Parses, validates and opens one replica. Nothing is contacted or written here. */
@@ -69,6 +72,11 @@ export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): R
       `${repo}/`,
     );
   }
+  if (spec.kind !== "s3") {
+    const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+    const store = openStore(spec, { callTimeoutMs, ...(options.gcs ? { gcs: options.gcs } : {}) });
+    return new BlobReplica(spec.kind, spec.display, store, `${repo}/`);
+  }
   const store = lazyS3Store(spec.location, spec.display, { connectMs, extra: options.s3 });
   return new BlobReplica("s3", spec.display, store, `${repo}/`);
 }
@@ -82,25 +90,14 @@ function lazyS3Store(
   display: string,
   client: { connectMs: number; extra: Partial<S3ClientConfig> | undefined },
 ): BlobStore {
-  let loading: Promise<BlobStore> | undefined;
-  const store = () => {
-    loading ??= Promise.all([import("@aws-sdk/client-s3"), import("./s3")]).then(
+  return lazyStore(() =>
+    Promise.all([import("@aws-sdk/client-s3"), import("./s3")]).then(
       ([{ S3Client }, { S3Store, s3ClientConfig }]) =>
         new S3Store(
           new S3Client({ ...s3ClientConfig(location, client.connectMs), ...client.extra }),
           location,
           display,
         ),
-    );
-    return loading;
-  };
-  return {
-    get: async (key, signal) => (await store()).get(key, signal),
-    exists: async (key, signal) => (await store()).exists(key, signal),
-    putIfAbsent: async (key, body, signal) => (await store()).putIfAbsent(key, body, signal),
-    put: async (key, body, signal) => (await store()).put(key, body, signal),
-    putIfMatch: async (key, body, expected, signal) =>
-      (await store()).putIfMatch(key, body, expected, signal),
-    casCaveat: async (probeKey, signal) => (await store()).casCaveat?.(probeKey, signal),
-  };
+    ),
+  );
 }

@@ -27,10 +27,9 @@ import {
 import { Upload } from "@aws-sdk/lib-storage";
 import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
 import { RelayError } from "../errors";
-import type { Blob, BlobStore } from "./blob";
+import { type Blob, type BlobStore, MULTIPART_BYTES } from "./blob";
 
-/** Archives above this size go up in parts (lib-storage), 8 MiB each, 4 at a time. */
-export const MULTIPART_BYTES = 16 * 1024 * 1024;
+/** Archives above MULTIPART_BYTES go up in parts (lib-storage), 8 MiB each, 4 at a time. */
 const PART_BYTES = 8 * 1024 * 1024;
 
 export interface S3Location {

@@ -101,7 +101,7 @@ export interface PublishOptions {
 }
 
 export interface Replica {
-  readonly kind: "cloud" | "s3" | "file";
+  readonly kind: "cloud" | "s3" | "gs" | "azblob" | "oci" | "file";
   /** The URL with secrets redacted: safe for logs, results and summaries. */
   readonly display: string;
   /** The ref named in the URL itself (`atlas://app?tag=x`), if any. */

@@ -47,7 +47,10 @@ describe("parseReplicaUrl", () => {
   });
 
   it.each([
-    ["gs://bucket/x", /unknown scheme "gs:\/\/"/],
+    [
+      "ftp://bucket/x",
+      /unknown scheme "ftp:\/\/" \(use atlas:\/\/, s3:\/\/, gs:\/\/, azureblob:\/\/, oci:\/\/ or file:\/\/\)/,
+    ],
     ["s3:///prefix?region=us-east-1", /missing bucket/],
     ["s3://Bad_Bucket/x", /not a valid bucket name/],
     ["s3://bucket/x?region=mars", /not a valid region/],

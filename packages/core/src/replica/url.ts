@@ -4,11 +4,13 @@ import { inputError } from "../errors";
 import { redactUrl } from "../secrets";
 import { checkSlug, checkTag, checkVersion } from "./names";
 import type { S3Location } from "./s3";
+import { parseAzblob, parseGs, parseOci, type StoreSpec } from "./store-urls";
 import type { StateRef } from "./types";
 
 export type ReplicaSpec =
   | { kind: "cloud"; slug: string; ref?: StateRef }
   | { kind: "s3"; location: S3Location; display: string }
+  | StoreSpec
   | { kind: "file"; root: string; display: string };
 
 // gocloud's spellings are accepted beside Atlas's; `awssdk` picks an SDK version there and is moot here.
@@ -26,7 +28,7 @@ const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const ANY_REGION = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Query parameters, strictly: `k=v` pairs, no repeats, no empty values, valid percent-escapes. */
-function parseQuery(query: string, shown: string, known: string[]): Map<string, string> {
+export function parseQuery(query: string, shown: string, known: string[]): Map<string, string> {
   const params = new Map<string, string>();
   if (query === "") return params;
   for (const pair of query.split("&")) {
@@ -49,7 +51,7 @@ function parseQuery(query: string, shown: string, known: string[]): Map<string, 
   return params;
 }
 
-function boolParam(params: Map<string, string>, name: string, shown: string): boolean | undefined {
+export function boolParam(params: Map<string, string>, name: string, shown: string): boolean | undefined {
   const v = params.get(name);
   if (v === undefined) return undefined;
   if (v === "true" || v === "1") return true;
@@ -58,7 +60,7 @@ function boolParam(params: Map<string, string>, name: string, shown: string): bo
 }
 
 /** Splits `scheme://authority/path?query#frag` without URL's normalisation (which hides mistakes). */
-function splitUrl(raw: string) {
+export function splitUrl(raw: string) {
   const m = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#.*)?$/.exec(raw);
   if (!m) return undefined;
   return { scheme: m[1]!.toLowerCase(), authority: m[2]!, path: m[3]!, query: m[4] ?? "", fragment: m[5] };
@@ -69,7 +71,7 @@ export function parseReplicaUrl(raw: string, cwd: string = process.cwd()): Repli
   const parts = splitUrl(raw.trim());
   if (!parts) {
     throw inputError(
-      `"${shown}" is not a replica URL: use atlas://<repo>, s3://<bucket>/<prefix> or file://<path>`,
+      `"${shown}" is not a replica URL: use atlas://<repo>, s3://<bucket>/<prefix>, gs://, azureblob://, oci:// or file://<path>`,
     );
   }
   if (parts.fragment) throw inputError(`${shown}: a replica URL takes no #fragment`);
@@ -78,10 +80,19 @@ export function parseReplicaUrl(raw: string, cwd: string = process.cwd()): Repli
       return parseAtlas(parts, shown);
     case "s3":
       return parseS3(parts, shown);
+    case "gs":
+      return parseGs(parts, shown);
+    case "azureblob":
+    case "azblob":
+      return parseAzblob(parts, shown);
+    case "oci":
+      return parseOci(parts, shown);
     case "file":
       return parseFile(parts, shown, cwd);
     default:
-      throw inputError(`${shown}: unknown scheme "${parts.scheme}://" (use atlas://, s3:// or file://)`);
+      throw inputError(
+        `${shown}: unknown scheme "${parts.scheme}://" (use atlas://, s3://, gs://, azureblob://, oci:// or file://)`,
+      );
   }
 }
 
@@ -141,16 +152,9 @@ function parseS3(parts: NonNullable<ReturnType<typeof splitUrl>>, shown: string)
     if (url.username || url.password) throw inputError(`${shown}: the endpoint takes no credentials`);
     endpoint = url.toString().replace(/\/$/, "");
   }
-  const segments = parts.path
-    .split("/")
-    .filter((s, i, all) => !(s === "" && (i === 0 || i === all.length - 1)));
-  for (const s of segments) {
-    if (s === "" || s === "." || s === "..")
-      throw inputError(`${shown}: prefix has an empty, "." or ".." segment`);
-  }
   const location: S3Location = {
     bucket,
-    prefix: segments.length ? `${segments.join("/")}/` : "",
+    prefix: keyPrefix(parts.path, shown),
     forcePathStyle: pathStyle ?? endpoint !== undefined,
   };
   if (region) location.region = region;
@@ -158,6 +162,16 @@ function parseS3(parts: NonNullable<ReturnType<typeof splitUrl>>, shown: string)
   const profile = params.get("profile");
   if (profile) location.profile = profile;
   return { kind: "s3", location, display: shown };
+}
+
+/** A URL path as a key prefix: "" or "a/b/"; no empty, "." or ".." segment. */
+export function keyPrefix(path: string, shown: string): string {
+  const segments = path.split("/").filter((s, i, all) => !(s === "" && (i === 0 || i === all.length - 1)));
+  for (const s of segments) {
+    if (s === "" || s === "." || s === "..")
+      throw inputError(`${shown}: prefix has an empty, "." or ".." segment`);
+  }
+  return segments.length ? `${segments.join("/")}/` : "";
 }
 
 function parseFile(parts: NonNullable<ReturnType<typeof splitUrl>>, shown: string, cwd: string): ReplicaSpec {
