@@ -1,3 +1,5 @@
+export * from "./health";
+export { compareVersions, extendsState, type StateMark } from "./lineage";
 export { type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
 export * from "./pull";
 export * from "./push";
@@ -11,3 +13,4 @@ export {
 } from "./repo";
 export { buildState, type StateOptions, sha256Digest } from "./state";
 export { envSecrets, isEligible, scrub } from "./target";
+export { type Verified, verifyFetched } from "./verify";

@@ -4,7 +4,7 @@
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
 import { createHash, randomBytes } from "node:crypto";
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { RelayError } from "../errors";
 import type { Blob, BlobStore } from "./blob";
@@ -55,6 +55,17 @@ export class FileStore implements BlobStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
       throw fsError(this.display, "stat", key, err);
+    }
+  }
+
+  async list(folder: string, signal: AbortSignal): Promise<string[]> {
+    signal.throwIfAborted();
+    try {
+      const entries = await readdir(this.path(folder), { withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => e.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw fsError(this.display, "list", folder, err);
     }
   }
 

@@ -101,5 +101,6 @@ function lazyS3Store(
     putIfMatch: async (key, body, expected, signal) =>
       (await store()).putIfMatch(key, body, expected, signal),
     casCaveat: async (probeKey, signal) => (await store()).casCaveat?.(probeKey, signal),
+    list: async (folder, signal) => (await store()).list(folder, signal),
   };
 }

@@ -31,6 +31,8 @@ export interface State {
   /** Move `latest` even when the new state does not extend the one it points to. */
   force: boolean;
   source?: StateSource;
+  /** When the state was first pushed (ISO 8601); sync keeps the original's. Default: now. */
+  pushedAt?: string;
 }
 
 /** The small JSON written to versions/<v>.json and tags/<tag>.json on blob replicas. */
@@ -80,4 +82,13 @@ export interface Replica {
   readonly ref?: StateRef;
   publish(state: State, options: PublishOptions): Promise<Published>;
   fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched>;
+  /**
+   * Blob replicas: the manifest a ref points to, without the archive (null when absent). The
+   * registry has no manifests: callers fetch the archive instead.
+   */
+  manifest?(ref: StateRef, signal: AbortSignal): Promise<Manifest | null>;
+  /** Blob replicas: the archive a manifest names (the state behind a manifest read earlier). */
+  fetchManifest?(manifest: Manifest, signal: AbortSignal): Promise<Fetched>;
+  /** Blob replicas: the tags held (`latest` included). The registry lists none. */
+  tags?(signal: AbortSignal): Promise<string[]>;
 }
