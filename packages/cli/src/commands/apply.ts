@@ -9,6 +9,7 @@ import {
   messageOf,
   PullError,
   redactUrl,
+  stateText,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
@@ -115,10 +116,16 @@ export const applyCommand: Command = {
       let result: ApplyResult;
       try {
         const loaded = await loadDir(target);
+        if (loaded.state && !json) {
+          io.out(`Read ${stateText(loaded.state)} from ${loaded.source}`);
+          if (loaded.state.lagging?.length)
+            io.err(`Warning: lagging backups (run migrate-relay sync): ${loaded.state.lagging.join(", ")}`);
+        }
         result = await applyDir(loaded.dir, {
           ...options,
           source: loaded.source,
           trail: loaded.trail,
+          state: loaded.state,
           onFile: json ? undefined : (f) => io.out(fileLine(f)),
         });
       } catch (err) {

@@ -528,6 +528,10 @@ export interface LaggingReplica {
   status: "lagging" | "empty" | "corrupt";
 }
 
+/** `s3://b/p (at 000002)`, `file:///x (no latest)`. */
+export const laggingText = (l: LaggingReplica) =>
+  `${l.url} (${l.status === "empty" ? "no latest" : l.status === "corrupt" ? "unreadable latest" : `at ${l.version}`})`;
+
 export interface FallbackPlan {
   /** The backups to try, in order: those holding the newest state first, unreadable ones last. */
   order: Replica[];

@@ -1,6 +1,6 @@
 export * from "./health";
 export { compareVersions, extendsState, type StateMark } from "./lineage";
-export { type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
+export { appliedStateOf, type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
 export * from "./pull";
 export * from "./push";
 export {

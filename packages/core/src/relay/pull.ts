@@ -7,7 +7,7 @@ import { GrantStore } from "../grant/grant";
 import { CloudReplica, describe } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
 import type { Replica, StateRef } from "../replica/types";
-import { type FallbackPlan, type LaggingReplica, planFallback } from "./health";
+import { type FallbackPlan, type LaggingReplica, laggingText, planFallback } from "./health";
 import { envSecrets, isEligible, runTarget, scrub, type TargetOutcome } from "./target";
 import { type Verified, verifyFetched as verify } from "./verify";
 
@@ -78,9 +78,6 @@ export class PullError extends RelayError {
     this.name = "PullError";
   }
 }
-
-const laggingText = (l: LaggingReplica) =>
-  `${l.url} (${l.status === "empty" ? "no latest" : l.status === "corrupt" ? "unreadable latest" : `at ${l.version}`})`;
 
 export async function pull(replicas: Replica[], options: PullOptions = {}): Promise<PullResult> {
   if (replicas.length === 0)

@@ -1,8 +1,9 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
-import type { AppliedFile, ApplyResult } from "../apply/types";
+import type { AppliedFile, AppliedState, ApplyResult } from "../apply/types";
 import { redactUrl } from "../redact";
 import type { Attempt } from "../relay/pull";
 import { scrub } from "../relay/target";
+import { stateText } from "./health";
 import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural, scrubAll } from "./markdown";
 
 /** One apply target's run, as the summary and the outputs see it. */
@@ -104,6 +105,12 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   const planned = !r.error || r.pending.length > 0 || r.applied.length > 0 || r.current !== "";
   const params = [
     `- Directory: ${codeSpan(clean(redactUrl(run.dir)))}`,
+    ...(r.state ? [`- State: ${escapeInline(clean(stateText(r.state)))}`] : []),
+    ...(r.state?.lagging?.length
+      ? [
+          `- ⚠️ Lagging backups (run \`migrate-relay sync\`): ${escapeInline(clean(r.state.lagging.join(", ")))}`,
+        ]
+      : []),
     `- Database: ${codeSpan(clean(redactUrl(r.url)))}`,
     ...(planned
       ? [
@@ -217,6 +224,19 @@ export function toAtlasApplyJson(run: ApplyRun): Record<string, unknown> {
     DryRun: r.dryRun,
     ...(r.source ? { Source: r.source } : {}),
     ...(r.trail ? { Trail: r.trail } : {}),
+    ...(r.state ? { State: stateJson(r.state) } : {}),
+  };
+}
+
+/** The applied state in the JSON's Go-style field names. */
+function stateJson(s: AppliedState): Record<string, unknown> {
+  return {
+    ...(s.tag ? { Tag: s.tag } : {}),
+    Version: s.version,
+    Digest: s.digest,
+    ...(s.commit ? { Commit: s.commit } : {}),
+    ...(s.pushedAt ? { PushedAt: s.pushedAt } : {}),
+    ...(s.lagging?.length ? { Lagging: s.lagging } : {}),
   };
 }
 
