@@ -325,6 +325,8 @@ async function inspectHeads(replicas: Replica[], options: HealthOptions) {
   }
   markTags(answered);
   const tag = newest ? tagOf(heads, newest.info.digest) : undefined;
+  const named = newest ? manifestFor(heads, newest.info.digest) : undefined;
+  if (newest && named) newest.info = { ...newest.info, ...infoOfManifest(named) };
   const report: HealthReport = {
     ok: heads.every((h) => h.health.status === "current" && h.health.problems.length === 0),
     ...(newest ? { newest: { ...newest.info, ...(tag ? { tag } : {}) } } : {}),
@@ -479,7 +481,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
           step.ok = false;
           step.error = `no replica holds ${short(step.digest)} intact`;
         } else {
-          const state = stateFor(verified, step, options.repo);
+          const state = stateFor(verified, manifestFor(heads, step.digest, step.tag), step, options.repo);
           const outcome = await runTarget(head.replica, limits, ctx.secrets, (signal) =>
             head.replica.publish(state, { signal }),
           );
@@ -502,9 +504,16 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
   return { ok: !error, ...(error ? { error } : {}), dryRun, before: report, steps };
 }
 
+/** A manifest of the state (the tag's first, else any): the original push's commit and time. */
+function manifestFor(heads: Head[], digest: string, tag?: string): Manifest | undefined {
+  const all = heads.flatMap((h) => [...h.manifests]);
+  return (all.find(([t, m]) => t === tag && m.digest === digest) ??
+    all.find(([, m]) => m.digest === digest))?.[1];
+}
+
 /** The state to publish, as the original push published it (commit, push time). */
-function stateFor(v: Verified, step: SyncStep, repo: string): State {
-  const source = v.manifest?.source;
+function stateFor(v: Verified, manifest: Manifest | undefined, step: SyncStep, repo: string): State {
+  const source = manifest?.source;
   return {
     repo,
     archive: v.archive,
@@ -516,7 +525,7 @@ function stateFor(v: Verified, step: SyncStep, repo: string): State {
     latest: step.latest,
     force: false,
     ...(source && Object.keys(source).length ? { source } : {}),
-    ...(v.manifest?.pushedAt ? { pushedAt: v.manifest.pushedAt } : {}),
+    ...(manifest?.pushedAt ? { pushedAt: manifest.pushedAt } : {}),
   };
 }
 
