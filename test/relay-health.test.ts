@@ -19,7 +19,7 @@ import {
   sync,
   writeDir,
 } from "@migrate-relay/core";
-import { s3ReplicaUrl, testBucket, testDatabase } from "@migrate-relay/testkit";
+import { s3ReplicaUrl, startRegistry, testBucket, testDatabase } from "@migrate-relay/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeDir, type Rig, startRig, tempDir, uniqueSlug } from "./relay-helpers";
 
@@ -261,6 +261,29 @@ describe("fallback reads that notice lag", () => {
       expect(read.state).toMatchObject({ tag: "latest", version: "000003" });
     } finally {
       await rig.registry.setFault("none");
+    }
+  });
+});
+
+describe("a backup that never answers", () => {
+  it("does not hold up the fallback read: the others decide, it is tried last", async () => {
+    const slug = uniqueSlug("hang");
+    const [registry, s3, , file] = rig.replicas(slug);
+    await push(makeDir(2), [registry!, s3!, file!], { repo: slug, grants: rig.grants() });
+    const hanging = await startRegistry();
+    await hanging.setFault("blackhole");
+    const stuck = openReplica(s3ReplicaUrl("stuck", new URL(hanging.url).origin), { repo: slug });
+    await rig.registry.setFault("refuse");
+    try {
+      const started = performance.now();
+      const read = await pull([registry!, stuck, s3!, file!], { grants: rig.grants(), timeoutMs: 8_000 });
+      expect(read.source).toBe(rig.s3Url);
+      expect(read.lagging).toBeUndefined();
+      // Not a timing test: the read did not wait out the stuck backup's 8 s turn.
+      expect(performance.now() - started).toBeLessThan(8_000);
+    } finally {
+      await rig.registry.setFault("none");
+      await hanging.stop();
     }
   });
 });

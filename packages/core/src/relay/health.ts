@@ -459,8 +459,14 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
   const leftAlone = diverged.length
     ? `${diverged.join(", ")}: latest is not on the newest state's history; sync does not rewrite it (push with force)`
     : undefined;
-  if (dryRun)
-    return { ok: !leftAlone, ...(leftAlone ? { error: leftAlone } : {}), dryRun, before: report, steps };
+  const down = report.replicas.filter((r) => r.status === "unreachable").map((r) => r.url);
+  const unreached = down.length
+    ? `${down.join(", ")}: unreachable, not repaired (run sync again)`
+    : undefined;
+  if (dryRun) {
+    const why = [leftAlone, unreached].filter(Boolean).join("; ");
+    return { ok: !why, ...(why ? { error: why } : {}), dryRun, before: report, steps };
+  }
 
   const states = new Map<string, Promise<Verified | undefined>>();
   const stateOf = (digest: string) => {
@@ -498,7 +504,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
     }),
   );
   const failed = steps.filter((s) => s.ok === false).length;
-  const error = [failed ? `${failed} of ${steps.length} copies failed` : "", leftAlone ?? ""]
+  const error = [failed ? `${failed} of ${steps.length} copies failed` : "", leftAlone ?? "", unreached ?? ""]
     .filter(Boolean)
     .join("; ");
   return { ok: !error, ...(error ? { error } : {}), dryRun, before: report, steps };
@@ -529,6 +535,35 @@ function stateFor(v: Verified, manifest: Manifest | undefined, step: SyncStep, r
   };
 }
 
+/**
+ * How long the fallback read waits for the other backups once one has answered with a latest, plus
+ * that first answer's own time (a far region): a slow backup must not cost the read its timeout.
+ */
+const FALLBACK_GRACE_MS = 1_000;
+
+/** The reads finished by the grace after the first useful one (or all, if sooner), in their order. */
+async function withGrace<T>(reads: Promise<T>[], useful: (value: T) => boolean): Promise<T[]> {
+  const started = performance.now();
+  const done: (T | undefined)[] = reads.map(() => undefined);
+  let release = () => {};
+  const graceOver = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const all = Promise.all(
+    reads.map((read, i) =>
+      read.then((value) => {
+        done[i] = value;
+        if (useful(value) && !timer)
+          timer = setTimeout(release, FALLBACK_GRACE_MS + (performance.now() - started));
+      }),
+    ),
+  );
+  await Promise.race([all, graceOver]);
+  clearTimeout(timer);
+  return done.filter((v): v is T => v !== undefined);
+}
+
 /** A backup whose latest is not the state served, found by the fallback read of `latest`. */
 export interface LaggingReplica {
   url: string;
@@ -546,6 +581,8 @@ export interface FallbackPlan {
   order: Replica[];
   /** The newest state's archive, already read and verified while deciding, and where from. */
   preloaded?: { replica: Replica; verified: Verified };
+  /** The latest manifest each backup answered with: the read goes straight to its archive. */
+  manifests: Map<Replica, Manifest>;
   newest?: StateInfo;
   /** Backups whose latest is not the newest state, with what they hold. */
   lagging: LaggingReplica[];
@@ -565,8 +602,9 @@ export async function planFallback(
 ): Promise<FallbackPlan> {
   const started = performance.now();
   const ctx: Context = options;
-  const heads = await Promise.all(
+  const heads = await withGrace(
     backups.map((r) => readHead(r, "backup", ctx, { deep: false, tags: false })),
+    (h) => h.health.latest !== undefined,
   );
   const answered = heads.filter((h) => h.health.latest);
   const decision = await decideNewest(answered, ctx);
@@ -577,6 +615,7 @@ export async function planFallback(
     ...heads.filter((h) => !holds(h) && h.health.latest),
     ...heads.filter((h) => !h.health.latest),
   ].map((h) => h.replica);
+  for (const r of backups) if (!order.includes(r)) order.push(r); // not answered within the grace
   const verified = newest ? decision.newest?.verified : undefined;
   const holder = verified ? heads.find((h) => holds(h) && h.verified.has(newest!.digest)) : undefined;
   const lagging = heads
@@ -588,8 +627,14 @@ export async function planFallback(
         status: !h.health.latest ? "empty" : h.health.status === "corrupt" ? "corrupt" : "lagging",
       }),
     );
+  const manifests = new Map<Replica, Manifest>();
+  for (const h of heads) {
+    const m = h.manifests.get("latest");
+    if (m) manifests.set(h.replica, m);
+  }
   return {
     order,
+    manifests,
     ...(holder && verified ? { preloaded: { replica: holder.replica, verified } } : {}),
     ...(newest ? { newest } : {}),
     lagging,

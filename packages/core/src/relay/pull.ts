@@ -105,10 +105,17 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
   while (queue.length > 0) {
     const replica = queue.shift()!;
     const preloaded = plan?.preloaded?.replica === replica ? plan.preloaded.verified : undefined;
+    // The plan read this backup's latest manifest already: go straight to the archive it names.
+    const manifest = plan?.manifests.get(replica);
     const outcome: TargetOutcome<Verified> = preloaded
       ? { value: preloaded, attempts: 0, ms: 0 }
       : await runTarget(replica, limits, secrets, async (signal) =>
-          verify(await replica.fetch(ref, signal), maxBytes),
+          verify(
+            await (manifest && replica.fetchManifest
+              ? replica.fetchManifest(manifest, signal)
+              : replica.fetch(ref, signal)),
+            maxBytes,
+          ),
         );
     const attempt: Attempt = {
       url: replica.display,

@@ -101,7 +101,8 @@ export function syncStepLine(step: SyncStep): string {
 /** The sync result in one sentence. */
 export function syncStatusText(result: SyncResult): string {
   const n = result.steps.length;
-  if (result.dryRun) return `dry run: ${plural(n, "copy", "copies")} planned; nothing was written`;
+  if (result.dryRun)
+    return `dry run: ${plural(n, "copy", "copies")} planned; nothing was written${result.error ? `; ${result.error}` : ""}`;
   if (!result.ok) return `sync failed: ${result.error}`;
   if (n === 0) return "nothing to copy: every reachable replica holds every state";
   const replicas = new Set(result.steps.map((s) => s.url)).size;
