@@ -160,7 +160,7 @@ describe("a backup down during a push", () => {
     const summaryFile = join(cwd, "summary.md");
     const synced = await cli(["sync", ...repoFlags(slug), "--summary", summaryFile], cwd);
     expect(synced.code).toBe(0);
-    expect(synced.out).toMatch(/ok +s3:\/\/\S+: latest -> tag v3 .* ms/);
+    expect(synced.out).toMatch(/ok +s3:\/\/\S+: latest -> tag v3 \(version 000003, sha256:\w+\) [0-9.]+ m?s/);
     expect(synced.out).toMatch(/copied 1 state to 1 replica/);
 
     const summaryPath = join(cwd, "verify.md");

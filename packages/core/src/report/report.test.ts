@@ -453,7 +453,7 @@ describe("the applied state and replica health", () => {
     expect(table[0]).toMatch(/^replica\s+status\s+latest\s+digest\s+pushed at\s+commit\s+tags\s+problems$/);
     expect(table[2]).toMatch(/^s3:\/\/b\/p\?token=\*\*\*\s+LAGS\s+20240101 .* missing 1 tag\(s\): v2$/);
     expect(healthStatusText(report)).toBe(
-      "2 replicas disagree (1 lagging, 1 missing tags); newest is version 20240102 (sha256:ababababab, tag v2)",
+      "2 replicas disagree (1 lagging, 1 missing tags); newest is version 20240102 (sha256:abababababab, tag v2)",
     );
     const md = healthSummary(report, ["SECRET1"]);
     expect(md).toContain("| `s3://b/p?token=***` | LAGS | 20240101 |");
