@@ -536,12 +536,13 @@ function stateFor(v: Verified, manifest: Manifest | undefined, step: SyncStep, r
 }
 
 /**
- * How long the fallback read waits for the other backups once one has answered with a latest, plus
- * that first answer's own time (a far region): a slow backup must not cost the read its timeout.
+ * How long the fallback read waits for the later backups once the configured order's first useful
+ * answer is in (every backup before it answered), plus the time that took: a slow later backup must
+ * not cost the read its timeout. The backups before it are waited for, as the plain read would.
  */
 const FALLBACK_GRACE_MS = 1_000;
 
-/** The reads finished by the grace after the first useful one (or all, if sooner), in their order. */
+/** The reads finished when the grace after the first useful one in order ends (or all), in order. */
 async function withGrace<T>(reads: Promise<T>[], useful: (value: T) => boolean): Promise<T[]> {
   const started = performance.now();
   const done: (T | undefined)[] = reads.map(() => undefined);
@@ -550,12 +551,18 @@ async function withGrace<T>(reads: Promise<T>[], useful: (value: T) => boolean):
     release = resolve;
   });
   let timer: NodeJS.Timeout | undefined;
+  const check = () => {
+    for (const value of done) {
+      if (value === undefined) return; // an earlier backup is still reading: wait for it
+      if (useful(value)) break;
+    }
+    timer ??= setTimeout(release, FALLBACK_GRACE_MS + (performance.now() - started));
+  };
   const all = Promise.all(
     reads.map((read, i) =>
       read.then((value) => {
         done[i] = value;
-        if (useful(value) && !timer)
-          timer = setTimeout(release, FALLBACK_GRACE_MS + (performance.now() - started));
+        check();
       }),
     ),
   );
