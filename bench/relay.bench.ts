@@ -6,11 +6,14 @@
 //   2. archive bytes sent by a re-push of the unchanged directory          goal 0 (backups)
 //   3. fallback overhead, registry refusing connections                     goal < 50 ms
 //   4. fallback overhead, registry black-holed (accepts, never answers)     goal = timeout + < 100 ms
-//   5. per store (s3, gs, azureblob, oci): push and pull of the directory through the relay, as a
+//   5. fallback read of latest across 3 backups (every backup's latest manifest at once, the newest
+//      served) against reading the first backup alone, registry refusing   goal < 20 ms added
+//      (a) the backups agree, (b) the first backup lags (the newest is served from another)
+//   6. per store (s3, gs, azureblob, oci): push and pull of the directory through the relay, as a
 //      ratio to the store's own SDK putting and getting the same archive bytes once (the limit;
 //      the relay adds the pointer writes/reads and verification). Azurite and the distribution
 //      registry are the real servers; gs is testkit's GCS double (same server for both sides).
-// Run: npx vite-node bench/relay.bench.ts [runs] [--stores: section 5 only]
+// Run: npx vite-node bench/relay.bench.ts [runs] [--stores: section 6 only] [--only-lag: section 5 alone]
 //
 // Each service runs in its own child process: a real registry or S3 does not share the pushing
 // job's JavaScript thread (testkit's S3 conditional-write proxy and the emulator are JavaScript).
@@ -51,6 +54,7 @@ import {
   startS3,
 } from "@migrate-relay/testkit";
 
+const ONLY_LAG = process.argv.includes("--only-lag");
 const RUNS = Number(process.argv.slice(2).find((a) => /^[0-9]+$/.test(a)) ?? 9);
 const FILES = 1000;
 const BLACKHOLE_TIMEOUT_MS = 1000;
@@ -253,20 +257,7 @@ async function main() {
   }
 
   const dir = generateDir(FILES);
-  try {
-    console.log(
-      `relay bench: ${FILES} files, archive ${(archiveDir(dir).length / 1024).toFixed(0)} kB, ${RUNS} runs each`,
-    );
-    // Warm-up: connections, JIT, and the grant every later push runs under.
-    await push(dir, Object.values(replicasFor("warmup", false)), { repo: "warmup", grants: grants() });
-    await push(dir, Object.values(replicasFor("warmup2", true)), { repo: "warmup2", grants: grants() });
-
-    await fanOut("a. push of the directory, loopback (median)", false);
-    await fanOut(
-      `b. push of the directory, ${LATENCY_MS} ms one-way latency to registry and S3 (median)`,
-      true,
-    );
-
+  async function sections2to4() {
     // 2. Re-push of the unchanged directory.
     const repo = fresh();
     await push(dir, Object.values(replicasFor(repo, false)), { repo, grants: grants() });
@@ -310,6 +301,80 @@ async function main() {
     console.log(
       `   whole read ${ms(blackholed.total)}; overhead ${ms(blackholed.overhead)} = timeout + ${ms(blackholed.overhead - BLACKHOLE_TIMEOUT_MS)}  (goal: timeout + < 100 ms)`,
     );
+  }
+
+  try {
+    console.log(
+      `relay bench: ${FILES} files, archive ${(archiveDir(dir).length / 1024).toFixed(0)} kB, ${RUNS} runs each`,
+    );
+    // Warm-up: connections, JIT, and the grant every later push runs under.
+    await push(dir, Object.values(replicasFor("warmup", false)), { repo: "warmup", grants: grants() });
+    await push(dir, Object.values(replicasFor("warmup2", true)), { repo: "warmup2", grants: grants() });
+
+    if (!ONLY_LAG) await fanOut("a. push of the directory, loopback (median)", false);
+    if (!ONLY_LAG)
+      await fanOut(
+        `b. push of the directory, ${LATENCY_MS} ms one-way latency to registry and S3 (median)`,
+        true,
+      );
+
+    if (!ONLY_LAG) await sections2to4();
+
+    // 5. Lag-noticing fallback: the same read with three backups (their latest manifests read at
+    // once) against the registry plus the backup that serves alone. Interleaved runs, medians.
+    // cold: fresh replicas per run (a CI job's one read: every SDK client's first request);
+    // warm: the same replicas each run (connections kept), the protocol's own cost.
+    const lagRead = async (lagging: boolean, warm: boolean) => {
+      const lagRepo = fresh();
+      const all = Object.values(replicasFor(lagRepo, false));
+      await push(dir, all, { repo: lagRepo, grants: grants() });
+      if (lagging) {
+        // s3a was down for the next push: its latest stays one file behind.
+        const next = generateDir(FILES + 1);
+        await push(
+          next,
+          all.filter((r) => r !== all[1]),
+          { repo: lagRepo, grants: grants() },
+        );
+      }
+      await registry.setFault("refuse");
+      const alone: number[] = [];
+      const across: number[] = [];
+      try {
+        const kept = [replicasFor(lagRepo, false), replicasFor(lagRepo, false)];
+        for (let run = 0; run < RUNS + 1; run++) {
+          const [r, q] = warm ? kept : [replicasFor(lagRepo, false), replicasFor(lagRepo, false)];
+          const server = lagging ? r!.s3b! : r!.s3a!;
+          const t0 = performance.now();
+          await pull([r!.registry!, server], { grants: grants() });
+          const t1 = performance.now();
+          const read = await pull([q!.registry!, q!.s3a!, q!.s3b!, q!.file!], { grants: grants() });
+          const t2 = performance.now();
+          if (read.source !== server.display) throw new Error(`lag read came from ${read.source}`);
+          if (lagging !== (read.lagging?.length === 1)) throw new Error("lag not noticed as expected");
+          if (run === 0) continue; // warm-up: the SDK's first load
+          alone.push(t1 - t0);
+          across.push(t2 - t1);
+        }
+      } finally {
+        await registry.setFault("none");
+      }
+      return { alone: median(alone), across: median(across) };
+    };
+    const results = [
+      ["a. backups agree, cold", await lagRead(false, false)],
+      ["b. first backup lags, cold", await lagRead(true, false)],
+      ["c. backups agree, warm", await lagRead(false, true)],
+      ["d. first backup lags, warm", await lagRead(true, true)],
+    ] as const;
+    console.log(
+      "\n5. fallback read of latest, registry refusing: 3 backups' manifests at once vs. one backup alone",
+    );
+    for (const [label, m] of results) {
+      console.log(
+        `   ${label}: one backup alone ${ms(m.alone)}, across 3 backups ${ms(m.across)}; added ${ms(m.across - m.alone)}  (goal < 20 ms)`,
+      );
+    }
   } finally {
     for (const s of [s3a, s3b, registry]) s.stop();
     await rm(fileRoot, { recursive: true, force: true });

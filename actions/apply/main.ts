@@ -190,6 +190,7 @@ async function applyOne(
       ...options,
       ...(loaded.source ? { source: loaded.source } : {}),
       ...(loaded.trail ? { trail: loaded.trail } : {}),
+      ...(loaded.state ? { state: loaded.state } : {}),
       onFile: (f) => core.info(appliedFileLine(f)),
     });
     return { result, grantChanged: false };

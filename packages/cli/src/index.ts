@@ -8,12 +8,22 @@ import { hashCommand } from "./commands/hash";
 import { pullCommand } from "./commands/pull";
 import { pushCommand } from "./commands/push";
 import { statusCommand } from "./commands/status";
+import { syncCommand, verifyCommand } from "./commands/verify";
 
 export type { Io } from "./command";
 export { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "./config-flags";
 
 // Each command lives in its own module under commands/; list it here to make it reachable.
-const COMMANDS: Command[] = [applyCommand, envCommand, hashCommand, pullCommand, pushCommand, statusCommand];
+const COMMANDS: Command[] = [
+  applyCommand,
+  envCommand,
+  hashCommand,
+  pullCommand,
+  pushCommand,
+  statusCommand,
+  syncCommand,
+  verifyCommand,
+];
 
 /**
  * A write that survives its reader going away (`migrate-relay apply ... | head`): after EPIPE or any

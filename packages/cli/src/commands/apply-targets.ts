@@ -1,6 +1,6 @@
 // Shared by apply and status: which database(s) and directory a command line selects.
 // Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
-import { type ApplyTarget, applyTargetsOf, type MigrationDir } from "@migrate-relay/core";
+import { type AppliedState, type ApplyTarget, applyTargetsOf, type MigrationDir } from "@migrate-relay/core";
 import { type FlagSpec, type ParsedFlags, str } from "../args";
 import { ATLAS_COMPAT_FLAGS, FORMAT_FLAG } from "../atlas-flags";
 import type { Io } from "../command";
@@ -42,4 +42,5 @@ export interface LoadedDir {
   /** Where it came from when read through the relay. */
   source?: string;
   trail?: unknown[];
+  state?: AppliedState;
 }

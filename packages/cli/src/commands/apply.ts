@@ -11,6 +11,7 @@ import {
   PullError,
   redactUrl,
   reportDeployments,
+  stateText,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
@@ -126,10 +127,16 @@ export const applyCommand: Command = {
         let result: ApplyResult;
         try {
           const loaded = await loadDir(target);
+          if (loaded.state) {
+            io.err(`Read ${stateText(loaded.state)} from ${loaded.source}`);
+            if (loaded.state.lagging?.length)
+              io.err(`Warning: lagging backups (run migrate-relay sync): ${loaded.state.lagging.join(", ")}`);
+          }
           result = await applyDir(loaded.dir, {
             ...options,
             source: loaded.source,
             trail: loaded.trail,
+            state: loaded.state,
             onFile: (f) => io.err(fileLine(f)),
             signal: stop,
           });

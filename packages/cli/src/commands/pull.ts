@@ -3,9 +3,11 @@ import {
   type Attempt,
   formatMs,
   inputError,
+  laggingText,
   PullError,
   pull,
   type StateRef,
+  stateText,
   writeDir,
 } from "@migrate-relay/core";
 import { str } from "../args";
@@ -76,8 +78,12 @@ export const pullCommand: Command = {
       if (template) printFormatted(io, template, { ...summary, files: result.dir.files.length, to: path });
       else {
         io.out(
-          `Read ${repo.slug} ${"tag" in result.ref ? `tag ${result.ref.tag}` : `version ${result.ref.version}`} (version ${result.version}, ${result.dir.files.length} files, ${result.digest}) from ${result.source} into ${to}`,
+          `Read ${repo.slug} ${stateText(result.state)} (${result.dir.files.length} files) from ${result.source} into ${to}`,
         );
+        if (result.lagging?.length)
+          io.err(
+            `Warning: lagging backups (run migrate-relay sync): ${result.lagging.map(laggingText).join(", ")}`,
+          );
       }
       return 0;
     } catch (err) {

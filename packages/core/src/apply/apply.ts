@@ -65,6 +65,7 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
     ms: 0,
     ...(options.source !== undefined ? { source: options.source } : {}),
     ...(options.trail !== undefined ? { trail: options.trail } : {}),
+    ...(options.state !== undefined ? { state: options.state } : {}),
   };
   let work: pg.Client | undefined;
   let lockClient: pg.Client | undefined;

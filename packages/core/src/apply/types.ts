@@ -34,6 +34,21 @@ export interface ApplyOptions {
   /** Where the directory came from, when it was read through the relay (copied into the result). */
   source?: string;
   trail?: unknown[];
+  /** Which state was read (copied into the result): what the summary and JSON name as applied. */
+  state?: AppliedState;
+}
+
+/** The state a run applied, named so a user can find it again. */
+export interface AppliedState {
+  /** The tag it was read by (`latest`), when read by tag. */
+  tag?: string;
+  version: string;
+  digest: string;
+  commit?: string;
+  /** ISO 8601. */
+  pushedAt?: string;
+  /** Backups found behind it while reading (registry down), e.g. `s3://b/p (at 000002)`. */
+  lagging?: string[];
 }
 
 export interface StatementError {
@@ -99,6 +114,7 @@ export interface ApplyResult {
   /** Where the directory came from (relay), when known. */
   source?: string;
   trail?: unknown[];
+  state?: AppliedState;
 }
 
 /** A row of atlas_schema_revisions, as Atlas writes it. */

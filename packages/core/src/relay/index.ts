@@ -1,6 +1,8 @@
 export * from "./deployment";
+export * from "./health";
 export { decideLatest, type LatestRead, type LatestVerdict } from "./latest";
-export { type DirLoader, type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
+export { compareVersions, extendsState, type StateMark } from "./lineage";
+export { appliedStateOf, type DirLoader, type DirLoaderOptions, dirLoader, type LoadedDir } from "./loader";
 export * from "./pull";
 export * from "./push";
 export {
@@ -14,3 +16,4 @@ export {
 export { runContextFromEnv } from "./run-context";
 export { buildState, type StateOptions, sha256Digest } from "./state";
 export { isEligible } from "./target";
+export { type Verified, verifyFetched } from "./verify";

@@ -1,11 +1,14 @@
 // Where apply (and status) read a directory: file:// from disk, atlas:// through the relay (the
 // registry first, then the env's backups, verified), once per distinct repository even for many
 // targets (for_each). Shared by the CLI and the apply action.
+
+import type { AppliedState } from "../apply/types";
 import type { ResolvedEnv } from "../config/types";
 import { readDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { CloudReplica } from "../replica/cloud";
-import { type Attempt, type PullOptions, pull } from "./pull";
+import { laggingText } from "./health";
+import { type Attempt, type PullOptions, type PullResult, pull } from "./pull";
 import type { Repo } from "./repo";
 
 export interface LoadedDir {
@@ -15,6 +18,14 @@ export interface LoadedDir {
   trail?: Attempt[];
   /** The state's digest, when read through the relay. */
   digest?: string;
+  /** The state read (tag, version, digest, commit, push time, lagging backups), through the relay. */
+  state?: AppliedState;
+}
+
+/** What apply names as applied: the served state, and the backups found behind it. */
+export function appliedStateOf(result: PullResult): AppliedState {
+  const lagging = result.lagging?.map(laggingText);
+  return { ...result.state, ...(lagging?.length ? { lagging } : {}) };
 }
 
 export interface DirLoaderOptions {
@@ -58,7 +69,13 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
         const repo = repoOf(target);
         options.onRead?.(target.dir, repo);
         const result = await pull(repo.replicas, { ...options.pull, ...(repo.ref ? { ref: repo.ref } : {}) });
-        return { dir: result.dir, source: result.source, trail: result.trail, digest: result.digest };
+        return {
+          dir: result.dir,
+          source: result.source,
+          trail: result.trail,
+          digest: result.digest,
+          state: appliedStateOf(result),
+        };
       })();
       pulled.set(key, loading);
     }

@@ -1,15 +1,16 @@
 // Fallback read: the primary (registry) first, then each backup in order; nothing unverified is
 // returned (docs/architecture.md, "Apply: data flow").
-import { DEFAULT_MAX_ARCHIVE_BYTES, unarchiveDir, validateDir } from "../dir/index";
+import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { GrantStore } from "../grant/grant";
 import { CloudReplica, describe } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
-import type { Fetched, Replica, StateRef } from "../replica/types";
+import type { Replica, StateRef } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
-import { sha256Digest } from "./state";
-import { isEligible, runTarget } from "./target";
+import { type FallbackPlan, type LaggingReplica, laggingText, planFallback } from "./health";
+import { isEligible, runTarget, type TargetOutcome } from "./target";
+import { type Verified, verifyFetched as verify } from "./verify";
 
 export const DEFAULT_PULL_TIMEOUT_MS = 10_000;
 /** The next replica is the retry: a refused registry should cost milliseconds, not a backoff. */
@@ -41,10 +42,24 @@ export interface Attempt {
   ms: number;
 }
 
+/** The state a read served, named so a user can find it again (tag, version, digest, commit, time). */
+export interface ServedState {
+  /** The tag asked for (`latest`), when read by tag. */
+  tag?: string;
+  version: string;
+  digest: string;
+  /** From the manifest (blob replicas); the registry's answer carries neither. */
+  commit?: string;
+  pushedAt?: string;
+}
+
 export interface PullResult {
   dir: MigrationDir;
   digest: string;
   version: string;
+  state: ServedState;
+  /** Backups found behind the state served (fallback read of `latest` only). */
+  lagging?: LaggingReplica[];
   /** Redacted URL of the replica the directory came from. */
   source: string;
   ref: StateRef;
@@ -63,52 +78,6 @@ export class PullError extends RelayError {
     super(kind, message);
     this.name = "PullError";
   }
-}
-
-/**
- * Digest equals the manifest's (blob replicas), the archive unpacks, atlas.sum validates, and a
- * state asked for by version ends at that version (a replica answering with another state is lying).
- */
-function verify(
-  fetched: Fetched,
-  maxBytes: number,
-  ref: StateRef,
-): { dir: MigrationDir; digest: string; note: string } {
-  if (fetched.archive.length > maxBytes) {
-    throw new RelayError(
-      "integrity",
-      `archive of ${fetched.archive.length} bytes exceeds the ${maxBytes}-byte limit`,
-    );
-  }
-  const digest = sha256Digest(fetched.archive);
-  if (fetched.digest && fetched.digest !== digest) {
-    throw new RelayError(
-      "integrity",
-      `archive digest ${digest} does not match the manifest's ${fetched.digest}`,
-    );
-  }
-  let dir: MigrationDir;
-  try {
-    dir = unarchiveDir(fetched.archive, { maxBytes });
-  } catch (err) {
-    throw new RelayError("integrity", `archive cannot be read: ${messageOf(err)}`);
-  }
-  try {
-    validateDir(dir);
-  } catch (err) {
-    throw new RelayError("integrity", `atlas.sum does not validate: ${messageOf(err)}`);
-  }
-  if ("version" in ref) {
-    const last = dir.files.at(-1)?.version ?? "(no files)";
-    if (last !== ref.version) {
-      throw new RelayError(
-        "integrity",
-        `asked for version ${ref.version}, got a state whose last version is ${last}`,
-      );
-    }
-  }
-  const note = fetched.digest ? "digest verified, atlas.sum valid" : "atlas.sum valid";
-  return { dir, digest, note };
 }
 
 export async function pull(replicas: Replica[], options: PullOptions = {}): Promise<PullResult> {
@@ -130,10 +99,26 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
   const fail = (kind: ErrorKind, message: string) =>
     new PullError(kind, redact(message, secrets), trail, grants?.changed ?? false);
 
-  for (const replica of replicas) {
-    const outcome = await runTarget(replica, limits, secrets, async (signal) =>
-      verify(await replica.fetch(ref, signal), maxBytes, ref),
-    );
+  // Once the primary failed, a read of `latest` asks every backup's manifest at once and serves the
+  // newest state, naming the backups that lag (a backup down during a push keeps an older latest).
+  const queue = [...replicas];
+  let plan: FallbackPlan | undefined;
+  while (queue.length > 0) {
+    const replica = queue.shift()!;
+    const preloaded = plan?.preloaded?.replica === replica ? plan.preloaded.verified : undefined;
+    // The plan read this backup's latest manifest already: go straight to the archive it names.
+    const manifest = plan?.manifests.get(replica);
+    const outcome: TargetOutcome<Verified> = preloaded
+      ? { value: preloaded, attempts: 0, ms: 0 }
+      : await runTarget(replica, limits, secrets, async (signal) =>
+          verify(
+            await (manifest && replica.fetchManifest
+              ? replica.fetchManifest(manifest, signal)
+              : replica.fetch(ref, signal)),
+            maxBytes,
+            ref,
+          ),
+        );
     const attempt: Attempt = {
       url: replica.display,
       kind: replica.kind,
@@ -179,13 +164,29 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
       }
     }
 
+    if (outcome.value && plan) {
+      const lagging = plan.lagging.filter((l) => l.url !== replica.display);
+      if (plan.conflict) attempt.note += `; ${plan.conflict}, so the configured order decided`;
+      else if (lagging.length)
+        attempt.note += `; newest of the backups (their latest manifests read at once in ${Math.round(plan.ms)} ms); lagging: ${lagging.map(laggingText).join(", ")}`;
+    }
     report();
     if (outcome.value) {
-      const { dir, digest } = outcome.value;
+      const { dir, digest, manifest } = outcome.value;
+      const version = dir.files.at(-1)?.version ?? "";
+      const lagging = plan?.lagging.filter((l) => l.url !== replica.display);
       return {
         dir,
         digest,
-        version: dir.files.at(-1)?.version ?? "",
+        version,
+        state: {
+          ...("tag" in ref ? { tag: ref.tag } : {}),
+          version,
+          digest,
+          ...(manifest?.source.commit ? { commit: manifest.source.commit } : {}),
+          ...(manifest?.pushedAt ? { pushedAt: manifest.pushedAt } : {}),
+        },
+        ...(lagging?.length ? { lagging } : {}),
         source: replica.display,
         ref,
         trail,
@@ -197,6 +198,10 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
         error.kind,
         `${replica.display}: ${error.message}; not falling back (fix this replica's configuration)`,
       );
+    }
+    if (!plan && replica === replicas[0] && queue.length > 1 && "tag" in ref && ref.tag === "latest") {
+      plan = await planFallback(queue, { limits, secrets, maxBytes });
+      queue.splice(0, queue.length, ...plan.order);
     }
   }
   const kinds = new Set(trail.map((a) => a.errorKind));

@@ -90,6 +90,20 @@ export class AzureStore implements BlobStore {
     return storeError(`${this.display}: ${op} ${key}`, f, signal);
   }
 
+  async list(folder: string, signal: AbortSignal): Promise<string[]> {
+    const prefix = `${this.loc.prefix}${folder}`;
+    const names: string[] = [];
+    try {
+      for await (const item of this.container.listBlobsByHierarchy("/", { prefix, abortSignal: signal })) {
+        if (item.kind === "blob") names.push(item.name.slice(prefix.length));
+      }
+    } catch (err) {
+      if (!signal.aborted && err instanceof RestError && err.statusCode === 404) return names;
+      throw this.error("list", folder, err, signal);
+    }
+    return names;
+  }
+
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
     try {
       const res = await this.blob(key).download(0, undefined, { abortSignal: signal });

@@ -38,6 +38,11 @@ export interface BlobStore {
   /** Writes only if the current etag is `expected` (null: only if absent); false on a lost race. */
   putIfMatch(key: string, body: Uint8Array, expected: string | null, signal: AbortSignal): Promise<boolean>;
   /**
+   * The names directly under a folder key ending in "/" (no recursion); [] when there is none.
+   * Absent where the store cannot list (oci: tags are manifests, not keys): verify shows no tags.
+   */
+  list?(folder: string, signal: AbortSignal): Promise<string[]>;
+  /**
    * Stores that may lack conditional writes (s3): undefined when putIfMatch is a real
    * compare-and-swap, else the note for the result (last writer wins). May write `probeKey`.
    */
@@ -62,7 +67,9 @@ export class BlobReplica implements Replica {
     private readonly store: BlobStore,
     /** Key prefix ending in "/" (or ""): the URL's prefix, then the repo name. */
     private readonly base: string,
-  ) {}
+  ) {
+    if (!store.list) this.tags = undefined;
+  }
 
   private archiveKey = (digest: string) => `${this.base}archives/${digest.slice("sha256:".length)}.tar`;
   private versionKey = (version: string) => `${this.base}versions/${checkVersion(version)}.json`;
@@ -243,18 +250,36 @@ export class BlobReplica implements Replica {
     return { ...latest, sum: sum ? Buffer.from(sum).toString("utf8") : "" };
   }
 
-  async fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched> {
+  async manifest(ref: StateRef, signal: AbortSignal): Promise<Manifest | null> {
     const key = "tag" in ref ? this.tagKey(ref.tag) : this.versionKey(ref.version);
     const blob = await this.store.get(key, signal);
-    if (!blob) throw new RelayError("not-found", `${this.display}: ${describe(ref)} not found`);
-    const manifest = parseManifest(blob.body, `${this.display} ${key.slice(this.base.length)}`);
+    return blob ? parseManifest(blob.body, `${this.display} ${key.slice(this.base.length)}`) : null;
+  }
+
+  fetchManifest(manifest: Manifest, signal: AbortSignal): Promise<Fetched> {
+    return this.archiveOf(manifest, `version ${manifest.version || "?"}`, signal);
+  }
+
+  private async archiveOf(manifest: Manifest, what: string, signal: AbortSignal): Promise<Fetched> {
     const archive = await this.store.get(this.archiveKey(manifest.digest), signal);
     if (!archive) {
-      throw new RelayError(
-        "integrity",
-        `${this.display}: archive ${manifest.digest} of ${describe(ref)} is missing`,
-      );
+      throw new RelayError("integrity", `${this.display}: archive ${manifest.digest} of ${what} is missing`);
     }
     return { archive: archive.body, digest: manifest.digest, manifest };
+  }
+
+  tags?: (signal: AbortSignal) => Promise<string[]> = async (signal) => {
+    const names = (await this.store.list?.(`${this.base}tags/`, signal)) ?? [];
+    // Only finished manifests: temp files and lock files of a write in progress are not tags.
+    return names
+      .filter((n) => n.endsWith(".json"))
+      .map((n) => n.slice(0, -".json".length))
+      .sort();
+  };
+
+  async fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched> {
+    const manifest = await this.manifest(ref, signal);
+    if (!manifest) throw new RelayError("not-found", `${this.display}: ${describe(ref)} not found`);
+    return this.archiveOf(manifest, describe(ref), signal);
   }
 }

@@ -4,8 +4,18 @@
 // Compare-and-swap takes an exclusive lock file (O_CREAT|O_EXCL) beside the key: writers that all
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
-import { createHash } from "node:crypto";
-import { type FileHandle, mkdir, open, rm, stat } from "node:fs/promises";
+import { createHash, randomBytes } from "node:crypto";
+import {
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
 import { replaceFile } from "../durable";
@@ -80,6 +90,17 @@ export class FileStore implements BlobStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "ENOENT") return false;
       throw fsError(this.display, "stat", key, err);
+    }
+  }
+
+  async list(folder: string, signal: AbortSignal): Promise<string[]> {
+    signal.throwIfAborted();
+    try {
+      const entries = await readdir(this.path(folder), { withFileTypes: true });
+      return entries.filter((e) => e.isFile()).map((e) => e.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw fsError(this.display, "list", folder, err);
     }
   }
 

@@ -75,6 +75,19 @@ export class GcsStore implements BlobStore {
     return storeError(`${this.display}: ${op} ${key}`, f, signal);
   }
 
+  async list(folder: string, signal: AbortSignal): Promise<string[]> {
+    const prefix = `${this.loc.prefix}${folder}`;
+    try {
+      const [files] = await untilAborted(
+        signal,
+        this.bucket.getFiles({ prefix, delimiter: "/", autoPaginate: true }),
+      );
+      return files.map((f) => f.name.slice(prefix.length));
+    } catch (err) {
+      throw this.error("list", folder, err, signal);
+    }
+  }
+
   async get(key: string, signal: AbortSignal): Promise<Blob | null> {
     try {
       const read = new Promise<Blob>((resolve, reject) => {

@@ -11,7 +11,7 @@ export function manifestOf(state: State, now: Date = new Date()): Manifest {
     version: state.version,
     sum: sumLine,
     files: state.files,
-    pushedAt: now.toISOString(),
+    pushedAt: state.pushedAt ?? now.toISOString(),
     source: state.source ?? {},
   };
 }

@@ -19,6 +19,7 @@
 import {
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   type S3ClientConfig,
@@ -249,6 +250,31 @@ export class S3Store implements BlobStore {
       if (!signal.aborted && isMissing(err)) return false;
       throw s3Error(this.display, "head", key, err, signal);
     }
+  }
+
+  async list(folder: string, signal: AbortSignal): Promise<string[]> {
+    const prefix = this.key(folder);
+    const names: string[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const out = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.loc.bucket,
+            Prefix: prefix,
+            Delimiter: "/",
+            ...(token ? { ContinuationToken: token } : {}),
+          }),
+          { abortSignal: signal },
+        );
+        for (const o of out.Contents ?? []) if (o.Key) names.push(o.Key.slice(prefix.length));
+        token = out.IsTruncated ? out.NextContinuationToken : undefined;
+      } while (token);
+    } catch (err) {
+      if (!signal.aborted && isMissing(err)) return names;
+      throw s3Error(this.display, "list", folder, err, signal);
+    }
+    return names;
   }
 
   async put(key: string, body: Uint8Array, signal: AbortSignal): Promise<void> {

@@ -11,7 +11,7 @@ export interface StoreOptions {
 }
 
 /** A BlobStore whose implementation is created on the first call. */
-export function lazyStore(load: () => Promise<BlobStore>): BlobStore {
+export function lazyStore(load: () => Promise<BlobStore>, listable = true): BlobStore {
   let loading: Promise<BlobStore> | undefined;
   const store = () => {
     loading ??= load();
@@ -29,6 +29,7 @@ export function lazyStore(load: () => Promise<BlobStore>): BlobStore {
     putIfMatch: async (key, body, expected, signal) =>
       (await store()).putIfMatch(key, body, expected, signal),
     casCaveat: async (probeKey, signal) => (await store()).casCaveat?.(probeKey, signal),
+    ...(listable ? { list: async (folder, signal) => (await store()).list!(folder, signal) } : {}),
   };
 }
 
@@ -52,6 +53,6 @@ export function openStore(spec: StoreSpec, options: StoreOptions): BlobStore {
       return lazyStore(async () => {
         const { OciStore } = await import("./oci");
         return new OciStore(spec.location, spec.display);
-      });
+      }, false);
   }
 }

@@ -33,6 +33,8 @@ export interface State {
   source?: StateSource;
   /** Where the push runs, for the registry's `diffSyncDir` (Atlas's RunContext); absent when unknown. */
   context?: RunContext;
+  /** When the state was first pushed (ISO 8601); sync keeps the original's. Default: now. */
+  pushedAt?: string;
 }
 
 /**
@@ -113,4 +115,13 @@ export interface Replica {
    * (the state about to be pushed: nothing to compare).
    */
   readLatest(known: string, signal: AbortSignal): Promise<LatestState | null>;
+  /**
+   * Blob replicas: the manifest a ref points to, without the archive (null when absent). The
+   * registry has no manifests: callers fetch the archive instead.
+   */
+  manifest?(ref: StateRef, signal: AbortSignal): Promise<Manifest | null>;
+  /** Blob replicas: the archive a manifest names (the state behind a manifest read earlier). */
+  fetchManifest?(manifest: Manifest, signal: AbortSignal): Promise<Fetched>;
+  /** Blob replicas: the tags held (`latest` included). The registry lists none. */
+  tags?(signal: AbortSignal): Promise<string[]>;
 }

@@ -3,6 +3,7 @@ import type { AppliedFile, ApplyResult } from "../apply/types";
 import type { Attempt } from "../relay/pull";
 import { redact, redactUrl } from "../secrets";
 import { atlasActionRuns } from "./atlas";
+import { stateText } from "./health";
 import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural } from "./markdown";
 
 /** One apply target's run, as the summary and the outputs see it. */
@@ -106,6 +107,12 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   const planned = !r.error || r.pending.length > 0 || r.applied.length > 0 || r.current !== "";
   const params = [
     `- Directory: ${codeSpan(clean(redactUrl(run.dir)))}`,
+    ...(r.state ? [`- State: ${escapeInline(clean(stateText(r.state)))}`] : []),
+    ...(r.state?.lagging?.length
+      ? [
+          `- ⚠️ Lagging backups (run \`migrate-relay sync\`): ${escapeInline(clean(r.state.lagging.join(", ")))}`,
+        ]
+      : []),
     `- Database: ${codeSpan(clean(redactUrl(r.url)))}`,
     ...(planned
       ? [

@@ -5,7 +5,7 @@
 // Fields Atlas marks `omitempty` are present as `undefined`: `{{ .Error }}` reads "" and JSON omits them.
 
 import type { StatusResult } from "../apply/status";
-import type { AppliedFile, ApplyResult, Revision } from "../apply/types";
+import type { AppliedFile, AppliedState, ApplyResult, Revision } from "../apply/types";
 import type { PushResult } from "../relay/push";
 import { redactUrl } from "../secrets";
 import type { ApplyRun } from "./apply";
@@ -120,6 +120,19 @@ export function atlasApplyJson(run: ApplyRun): Json {
     DryRun: r.dryRun || undefined,
     Source: r.source,
     Trail: r.trail,
+    State: r.state ? stateJson(r.state) : undefined,
+  };
+}
+
+/** The applied state (tag, version, digest, commit, push time, lagging backups) in Go-style names. */
+function stateJson(s: AppliedState): Record<string, unknown> {
+  return {
+    Tag: s.tag || undefined,
+    Version: s.version,
+    Digest: s.digest,
+    Commit: s.commit || undefined,
+    PushedAt: s.pushedAt || undefined,
+    Lagging: s.lagging?.length ? s.lagging : undefined,
   };
 }
 

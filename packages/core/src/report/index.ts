@@ -2,5 +2,6 @@
 export * from "./apply";
 export * from "./atlas";
 export { deploymentMarkdown } from "./deployment";
+export * from "./health";
 export { errorSummary, escapeCell, escapeHtml, escapeInline, formatBytes, formatMs } from "./markdown";
 export * from "./push";

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { ApplyResult } from "../apply/types";
+import type { HealthReport } from "../relay/health";
 import type { PushResult } from "../relay/push";
 import { type ApplyRun, applyOutputs, applySummary, trailText } from "./apply";
+import { healthStatusText, healthSummary, healthTable } from "./health";
 import { codeSpan, errorSummary, escapeCell, formatMs } from "./markdown";
 import { pushOutputs, pushSummary, pushTargetLine } from "./push";
 
@@ -369,5 +371,86 @@ describe("markdown helpers", () => {
       "### ❌ migrate-relay push\n\n**token \\*\\*\\* &lt;bad>**\n",
     );
     expect([formatMs(6), formatMs(5000), formatMs(150_000)]).toEqual(["6 ms", "5.0 s", "2.5 min"]);
+  });
+});
+
+describe("the applied state and replica health", () => {
+  const state = {
+    tag: "latest",
+    version: "20240102",
+    digest: `sha256:${"ab".repeat(32)}`,
+    commit: "c0ffee",
+    pushedAt: "2026-12-01T10:00:00.000Z",
+    lagging: ["s3://b/p?region=us-east-1 (at 20240101)"],
+  };
+  const applied: ApplyResult = {
+    url: "postgres://app@db/app",
+    current: "20240101",
+    target: "20240102",
+    pending: [],
+    applied: [],
+    dryRun: false,
+    ms: 5,
+    state,
+  };
+
+  it("the summary, the runs output and the JSON name the state and the lagging backups", () => {
+    const md = applySummary([{ dir: "atlas://app", result: applied }]);
+    expect(md).toContain(
+      `- State: tag latest, version 20240102, sha256:${"ab".repeat(32)}, commit c0ffee, pushed 2026-12-01T10:00:00.000Z`,
+    );
+    expect(md).toContain(
+      "- ⚠️ Lagging backups (run `migrate-relay sync`): s3://b/p?region=us-east-1 (at 20240101)",
+    );
+    const runs = JSON.parse(applyOutputs([{ dir: "atlas://app", result: applied }]).runs!);
+    expect(runs[0].State).toEqual({
+      Tag: "latest",
+      Version: "20240102",
+      Digest: state.digest,
+      Commit: "c0ffee",
+      PushedAt: state.pushedAt,
+      Lagging: state.lagging,
+    });
+  });
+
+  it("the verify table marks the lagging replica; a secret never appears", () => {
+    const report: HealthReport = {
+      ok: false,
+      deep: false,
+      newest: { digest: state.digest, version: "20240102", files: 2, sum: "h1:x", tag: "v2" },
+      replicas: [
+        {
+          url: "file:///backups",
+          kind: "file",
+          role: "backup",
+          status: "current",
+          latest: { digest: state.digest, version: "20240102", files: 2, sum: "h1:x", commit: "c0ffee" },
+          tags: { v2: state.digest },
+          missingTags: [],
+          problems: [],
+          ms: 3,
+        },
+        {
+          url: "s3://b/p?token=SECRET1",
+          kind: "s3",
+          role: "backup",
+          status: "lagging",
+          latest: { digest: "sha256:0011", version: "20240101", files: 1, sum: "h1:y" },
+          tags: {},
+          missingTags: ["v2"],
+          problems: ["latest is version 20240101, behind the newest 20240102", "missing 1 tag(s): v2"],
+          ms: 4,
+        },
+      ],
+    };
+    const table = healthTable(report, ["SECRET1"]);
+    expect(table[0]).toMatch(/^replica\s+status\s+latest\s+digest\s+pushed at\s+commit\s+tags\s+problems$/);
+    expect(table[2]).toMatch(/^s3:\/\/b\/p\?token=\*\*\*\s+LAGS\s+20240101 .* missing 1 tag\(s\): v2$/);
+    expect(healthStatusText(report)).toBe(
+      "2 replicas disagree (1 lagging, 1 missing tags); newest is version 20240102 (sha256:abababababab, tag v2)",
+    );
+    const md = healthSummary(report, ["SECRET1"]);
+    expect(md).toContain("| `s3://b/p?token=***` | LAGS | 20240101 |");
+    expect(md).not.toContain("SECRET1");
   });
 });
