@@ -2,12 +2,12 @@ import {
   type AppliedFile,
   type ApplyOptions,
   type ApplyResult,
-  applyDir,
+  applyFleet,
   applyOptionsOf,
+  FLEET_OUTCOMES,
+  type FleetRun,
+  fleetSettingsOf,
   inputError,
-  isRelayError,
-  messageOf,
-  PullError,
   redactUrl,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
@@ -32,6 +32,13 @@ function summaryLine(r: ApplyResult): string {
   const statements = r.applied.reduce((n, f) => n + f.statements, 0);
   if (r.dryRun) return `Dry run: would migrate from ${from} to ${r.target}: ${r.pending.join(", ")}`;
   return `Migrated to version ${r.target} from ${from} (${r.applied.length} migrations, ${statements} statements, ${r.ms} ms)`;
+}
+
+/** `2000 targets: 3 failed, 10 not started, 1987 applied`. */
+function countsLine(runs: readonly FleetRun[]): string {
+  const counts = FLEET_OUTCOMES.map((o) => [o, runs.filter((r) => r.outcome === o).length] as const);
+  const parts = counts.filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o.replace("-", " ")}`);
+  return `${runs.length} targets: ${parts.join(", ")}`;
 }
 
 function optionsOf(flags: ParsedFlags, target: Target): ApplyOptions {
@@ -85,6 +92,26 @@ export const applyCommand: Command = {
       type: "string",
       description: "apply pending files up to and including this version",
     },
+    {
+      name: "parallelism",
+      type: "string",
+      description: "several targets (for_each): apply to this many at once [default 4]",
+    },
+    {
+      name: "shard",
+      type: "string",
+      description: "apply only shard i of n of the targets (by a stable hash of the instance key), e.g. 2/4",
+    },
+    {
+      name: "canary",
+      type: "string",
+      description: "instance keys to apply first, comma-separated; if one fails, no other target starts",
+    },
+    {
+      name: "max-failures",
+      type: "string",
+      description: "stop starting new targets after this many failed (the rest are reported as not started)",
+    },
     { name: "dry-run", type: "bool", description: "print what would run; write nothing (no table, no lock)" },
     {
       name: "lock-timeout",
@@ -104,43 +131,58 @@ export const applyCommand: Command = {
     if (str(flags, "format") !== undefined && !json)
       throw inputError(`--format "${str(flags, "format")}": only json is supported`);
     const targets = await selectTargets(flags, io);
+    // Every target's options and the rollout settings are checked before any database is touched.
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
-    const results: ApplyResult[] = [];
+    const settings = fleetSettingsOf({
+      parallelism: str(flags, "parallelism"),
+      shard: str(flags, "shard"),
+      canary: str(flags, "canary"),
+      maxFailures: str(flags, "max-failures"),
+    });
     const loadDir = dirLoader(flags, io, { log: !json });
-    for (const { target, options } of prepared) {
-      if (!json)
+    // Several targets run side by side: each line names its target.
+    const prefix = (label: string | undefined) => (targets.length > 1 && label ? `${label}: ` : "");
+    const fleet = await applyFleet(prepared, {
+      ...settings,
+      load: loadDir,
+      onStart: (target) => {
+        if (!json)
+          io.out(
+            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+          );
+      },
+      ...(json
+        ? {}
+        : { onFile: (target: Target, f: AppliedFile) => io.out(`${prefix(target.label)}${fileLine(f)}`) }),
+      onDone: (run) => {
+        if (!json) (run.result.error ? io.err : io.out)(`${prefix(run.label)}${summaryLine(run.result)}`);
+      },
+    });
+    if (!json) {
+      const notStarted = fleet.runs.filter((r) => r.outcome === "not-started");
+      if (fleet.shard)
         io.out(
-          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+          `Shard ${fleet.shard.index}/${fleet.shard.count}: ${fleet.runs.length} of ${fleet.total} targets`,
         );
-      let result: ApplyResult;
-      try {
-        const loaded = await loadDir(target);
-        result = await applyDir(loaded.dir, {
-          ...options,
-          source: loaded.source,
-          trail: loaded.trail,
-          onFile: json ? undefined : (f) => io.out(fileLine(f)),
-        });
-      } catch (err) {
-        // Bad usage stops the command (exit 2); anything else is this target's failure.
-        if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-        const trail = err instanceof PullError ? { trail: err.trail } : {};
-        result = {
-          url: redactUrl(target.url),
-          current: "",
-          target: "",
-          pending: [],
-          applied: [],
-          dryRun: options.dryRun === true,
-          ms: 0,
-          error: { kind: err.kind, message: messageOf(err) },
-          ...trail,
-        };
-      }
-      results.push(result);
-      if (!json) (result.error ? io.err : io.out)(summaryLine(result));
+      if (notStarted.length)
+        io.err(
+          `${notStarted.length} target(s) not started (${fleet.stopped}): ${notStarted.map((r) => r.label ?? r.key).join(", ")}`,
+        );
+      if (fleet.runs.length > 1) io.out(countsLine(fleet.runs));
     }
-    if (json) io.out(JSON.stringify(results, null, 2));
-    return results.some((r) => r.error) ? 1 : 0;
+    if (json)
+      io.out(
+        JSON.stringify(
+          fleet.runs.map((r) => ({
+            ...(r.label ? { label: r.label } : {}),
+            outcome: r.outcome,
+            ...(r.notStarted ? { notStarted: r.notStarted } : {}),
+            ...r.result,
+          })),
+          null,
+          2,
+        ),
+      );
+    return fleet.runs.some((r) => r.outcome === "failed" || r.outcome === "not-started") ? 1 : 0;
   },
 };

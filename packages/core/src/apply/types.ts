@@ -29,6 +29,8 @@ export interface ApplyOptions {
   /** Where the directory came from, when it was read through the relay (copied into the result). */
   source?: string;
   trail?: unknown[];
+  /** The caller already checked the directory against its atlas.sum (a fleet verifies it once). */
+  verified?: boolean;
 }
 
 export interface StatementError {
