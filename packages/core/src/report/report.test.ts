@@ -341,6 +341,7 @@ describe("apply report", () => {
         Applied: [],
         Start: "2026-01-01T00:00:00.000Z",
         End: "2026-01-01T00:00:00.012Z",
+        Outcome: "dry-run",
         DryRun: true,
       },
       {
@@ -352,6 +353,7 @@ describe("apply report", () => {
         Target: "20240102",
         Pending: [],
         Applied: [],
+        Outcome: "up-to-date",
         DryRun: false,
       },
     ]);
