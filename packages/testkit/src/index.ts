@@ -1,6 +1,7 @@
 // Real local services for tests, benches and the demo. Test doubles are named as such.
 
 export * from "./github-cache";
+export * from "./latency-proxy";
 export * from "./names";
 export * from "./pglite";
 export * from "./postgres";

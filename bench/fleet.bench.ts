@@ -1,0 +1,188 @@
+// A fleet rollout: one directory of 20 small files applied to many tenant databases on one local
+// server, every connection through a loopback proxy that adds 5 ms per round trip (a database in
+// another region), with core applyFleet (what the CLI and the action run).
+// Run: npx vite-node bench/fleet.bench.ts [tenants=1000] [latency-ms=5]
+//
+// - parallelism 1, 4 and 16 in one process each: wall time of the rollout and its ratio to
+//   parallelism 1 (the goal: 16 at least 8x faster), and the process's peak RSS (goal: < 200 MB);
+// - 4 shards (--shard i/4, parallelism 4 each) as 4 processes at once, as an Actions matrix runs
+//   them: wall time from the first start to the last exit (process start included), peak RSS of each.
+// Every phase writes to its own schema of each tenant database (a `search_path` URL), so every
+// phase starts from clean databases without creating 4,000 of them.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import {
+  applyFleet,
+  dirLoader,
+  hashDir,
+  migrationFile,
+  type PreparedTarget,
+  parseShard,
+} from "@migrate-relay/core";
+import { startLatencyProxy, startPostgres } from "@migrate-relay/testkit";
+import pg from "pg";
+
+const run = promisify(execFile);
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const FILES = 20;
+const PHASES = [1, 4, 16];
+const SHARDS = 4;
+const SHARD_PARALLELISM = 4;
+
+const tenantName = (i: number) => `tenant_${String(i).padStart(4, "0")}`;
+
+/** The rollout itself, in a child process: prints `{ms, rssMb, outcomes}` as JSON. */
+async function child(args: string[]) {
+  const [dir, host, port, tenants, schema, parallelism, shard] = args;
+  const url = (i: number) =>
+    `postgres://postgres@${host}:${port}/${tenantName(i)}?sslmode=disable&search_path=${schema}`;
+  const prepared: PreparedTarget[] = Array.from({ length: Number(tenants) }, (_, i) => ({
+    target: { url: url(i), dir: `file://${dir}`, label: tenantName(i) },
+    options: { url: url(i), lockTimeoutMs: 60_000 },
+  }));
+  const load = dirLoader({
+    cwd: root,
+    repoOf: () => {
+      throw new Error("file:// only");
+    },
+  });
+  const t0 = performance.now();
+  const fleet = await applyFleet(prepared, {
+    parallelism: Number(parallelism),
+    canary: [],
+    ...(shard ? { shard: parseShard(shard) } : {}),
+    load,
+  });
+  const ms = performance.now() - t0;
+  const outcomes: Record<string, number> = {};
+  for (const r of fleet.runs) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  const failed = fleet.runs.find((r) => r.result.error);
+  if (failed) console.error(`${failed.label}: ${failed.result.error?.message}`);
+  console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, outcomes }));
+}
+
+interface ChildReport {
+  ms: number;
+  rssMb: number;
+  outcomes: Record<string, number>;
+}
+
+async function spawnChild(args: string[]): Promise<ChildReport> {
+  const viteNode = join(root, "node_modules/.bin/vite-node");
+  const { stdout } = await run(viteNode, [fileURLToPath(import.meta.url), "child", ...args], {
+    cwd: root,
+    maxBuffer: 16 << 20,
+    env: { ...process.env, NODE_OPTIONS: "" },
+  });
+  return JSON.parse(stdout.trim().split("\n").pop()!) as ChildReport;
+}
+
+async function main() {
+  const tenants = Number(process.argv[2] ?? 1000);
+  const latency = Number(process.argv[3] ?? 5);
+  // 16 at once = 32 connections (statements + lock), 4 shards x 4 the same; room for the admin too.
+  const cluster = await startPostgres({ settings: { max_connections: "300" } });
+  const base = await mkdtemp(join(tmpdir(), "fleet-bench-"));
+  const proxy = await startLatencyProxy(cluster, latency);
+  try {
+    const files = Array.from({ length: FILES }, (_, i) => {
+      const v = String(20240101000000 + i + 1);
+      const sql = `CREATE TABLE t_${i} (id bigint PRIMARY KEY, name text NOT NULL);\nINSERT INTO t_${i} VALUES (1, 'x');\n`;
+      return migrationFile(`${v}_t${i}.sql`, new TextEncoder().encode(sql));
+    });
+    for (const f of files) await writeFile(join(base, f.name), f.content);
+    await writeFile(join(base, "atlas.sum"), hashDir(files));
+
+    const schemas = [...PHASES.map((p) => `p${p}`), "shards"];
+    const t0 = performance.now();
+    const admin = new pg.Client({ connectionString: cluster.adminUrl });
+    await admin.connect();
+    for (let i = 0; i < tenants; i++) await admin.query(`CREATE DATABASE ${tenantName(i)}`);
+    await admin.end();
+    // Each database gets a schema per phase (directly, not through the proxy).
+    const direct = (i: number) => `postgres://postgres@${cluster.host}:${cluster.port}/${tenantName(i)}`;
+    const setup = async (from: number) => {
+      for (let i = from; i < tenants; i += 8) {
+        const c = new pg.Client({ connectionString: direct(i) });
+        await c.connect();
+        await c.query(schemas.map((s) => `CREATE SCHEMA ${s};`).join(""));
+        await c.end();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, (_, k) => setup(k)));
+    console.log(
+      `fleet bench: ${tenants} tenant databases, ${FILES} files each, +${latency} ms per round trip (setup ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+
+    const args = (schema: string, parallelism: number, shard?: string) => [
+      base,
+      proxy.host,
+      String(proxy.port),
+      String(tenants),
+      schema,
+      String(parallelism),
+      ...(shard ? [shard] : []),
+    ];
+    const check = (r: ChildReport, expected: number, what: string) => {
+      if ((r.outcomes.applied ?? 0) !== expected)
+        throw new Error(`${what}: expected ${expected} applied, got ${JSON.stringify(r.outcomes)}`);
+    };
+    const rows: string[][] = [];
+    let sequential = 0;
+    for (const p of PHASES) {
+      const r = await spawnChild(args(`p${p}`, p));
+      check(r, tenants, `parallelism ${p}`);
+      if (p === 1) sequential = r.ms;
+      rows.push([
+        `parallelism ${p}`,
+        `${(r.ms / 1000).toFixed(1)} s`,
+        `${(sequential / r.ms).toFixed(1)}x`,
+        `${(r.ms / tenants).toFixed(1)} ms`,
+        `${r.rssMb.toFixed(0)} MB`,
+      ]);
+      console.log(rows[rows.length - 1]!.join("  "));
+    }
+    const s0 = performance.now();
+    const shards = await Promise.all(
+      Array.from({ length: SHARDS }, (_, i) =>
+        spawnChild(args("shards", SHARD_PARALLELISM, `${i + 1}/${SHARDS}`)),
+      ),
+    );
+    const shardMs = performance.now() - s0;
+    check(
+      { ms: 0, rssMb: 0, outcomes: { applied: shards.reduce((n, r) => n + (r.outcomes.applied ?? 0), 0) } },
+      tenants,
+      "4 shards",
+    );
+    rows.push([
+      `${SHARDS} shards x parallelism ${SHARD_PARALLELISM} (processes)`,
+      `${(shardMs / 1000).toFixed(1)} s`,
+      `${(sequential / shardMs).toFixed(1)}x`,
+      `${(shardMs / tenants).toFixed(1)} ms`,
+      `${Math.max(...shards.map((r) => r.rssMb)).toFixed(0)} MB max of ${SHARDS}`,
+    ]);
+    console.log(
+      `  shard sizes ${shards.map((r) => r.outcomes.applied ?? 0).join(" / ")}; in-process rollout times ${shards.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(" / ")}`,
+    );
+
+    console.log("\n| Rollout | Wall time | vs parallelism 1 | Per tenant | Peak RSS |");
+    console.log("| --- | --- | --- | --- | --- |");
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    const p16 = rows[2]!;
+    console.log(
+      `\nGoal: parallelism 16 >= 8x sequential: ${p16[2]} (${Number.parseFloat(p16[2]!) >= 8 ? "met" : "NOT met"}); peak RSS < 200 MB: ${p16[4]}`,
+    );
+  } finally {
+    await proxy.stop();
+    await cluster.stop();
+    await rm(base, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[2] === "child") await child(process.argv.slice(3));
+else await main();
