@@ -1,29 +1,22 @@
 // A fleet rollout: one directory of 20 small files applied to many tenant databases on one local
 // server, every connection through a loopback proxy that adds 5 ms per round trip (a database in
-// another region), with core applyFleet (what the CLI and the action run).
+// another region), by the real CLI (dist/cli.js: `npm run build` first) over a for_each env.
 // Run: npx vite-node bench/fleet.bench.ts [tenants=1000] [latency-ms=5]
 //
-// - parallelism 1, 4 and 16 in one process each: wall time of the rollout and its ratio to
+// - parallelism 1, 4 and 16, one process each: wall time (process start included) and its ratio to
 //   parallelism 1 (the goal: 16 at least 8x faster), and the process's peak RSS (goal: < 200 MB);
 // - 4 shards (--shard i/4, parallelism 4 each) as 4 processes at once, as an Actions matrix runs
 //   them: wall time from the first start to the last exit (process start included), peak RSS of each.
 // Every phase writes to its own schema of each tenant database (a `search_path` URL), so every
 // phase starts from clean databases without creating 4,000 of them.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import {
-  applyFleet,
-  dirLoader,
-  hashDir,
-  migrationFile,
-  type PreparedTarget,
-  parseShard,
-} from "@migrate-relay/core";
+import { hashDir, migrationFile } from "@migrate-relay/core";
 import { startLatencyProxy, startPostgres } from "@migrate-relay/testkit";
 import pg from "pg";
 
@@ -36,50 +29,28 @@ const SHARD_PARALLELISM = 4;
 
 const tenantName = (i: number) => `tenant_${String(i).padStart(4, "0")}`;
 
-/** The rollout itself, in a child process: prints `{ms, rssMb, outcomes}` as JSON. */
-async function child(args: string[]) {
-  const [dir, host, port, tenants, schema, parallelism, shard] = args;
-  const url = (i: number) =>
-    `postgres://postgres@${host}:${port}/${tenantName(i)}?sslmode=disable&search_path=${schema}`;
-  const prepared: PreparedTarget[] = Array.from({ length: Number(tenants) }, (_, i) => ({
-    target: { url: url(i), dir: `file://${dir}`, label: tenantName(i) },
-    options: { url: url(i), lockTimeoutMs: 60_000 },
-  }));
-  const load = dirLoader({
-    cwd: root,
-    repoOf: () => {
-      throw new Error("file:// only");
-    },
-  });
-  const t0 = performance.now();
-  const fleet = await applyFleet(prepared, {
-    parallelism: Number(parallelism),
-    canary: [],
-    ...(shard ? { shard: parseShard(shard) } : {}),
-    load,
-  });
-  const ms = performance.now() - t0;
-  const outcomes: Record<string, number> = {};
-  for (const r of fleet.runs) outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
-  const failed = fleet.runs.find((r) => r.result.error);
-  if (failed) console.error(`${failed.label}: ${failed.result.error?.message}`);
-  console.log(JSON.stringify({ ms, rssMb: process.resourceUsage().maxRSS / 1024, outcomes }));
-}
-
 interface ChildReport {
   ms: number;
   rssMb: number;
   outcomes: Record<string, number>;
 }
 
-async function spawnChild(args: string[]): Promise<ChildReport> {
-  const viteNode = join(root, "node_modules/.bin/vite-node");
-  const { stdout } = await run(viteNode, [fileURLToPath(import.meta.url), "child", ...args], {
-    cwd: root,
-    maxBuffer: 16 << 20,
-    env: { ...process.env, NODE_OPTIONS: "" },
-  });
-  return JSON.parse(stdout.trim().split("\n").pop()!) as ChildReport;
+/**
+ * One rollout as users run it: `node dist/cli.js apply --env tenants --parallelism P [--shard i/n]`
+ * (process start, config with every tenant, the directory read once), peak RSS from a preload.
+ */
+async function rollout(cwd: string, url: string, parallelism: number, shard?: string): Promise<ChildReport> {
+  const argv = ["--require", join(root, "bench/rss-on-exit.cjs"), join(root, "dist/cli.js"), "apply"];
+  argv.push("--config", "file://atlas.hcl", "--env", "tenants", "--var", `url=${url}`);
+  argv.push("--parallelism", String(parallelism), "--format", "json", ...(shard ? ["--shard", shard] : []));
+  const t0 = performance.now();
+  const { stdout, stderr } = await run(process.execPath, argv, { cwd, maxBuffer: 256 << 20 });
+  const ms = performance.now() - t0;
+  const outcomes: Record<string, number> = {};
+  for (const r of JSON.parse(stdout) as { outcome: string }[])
+    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  const rss = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
+  return { ms, rssMb: rss / 1024, outcomes };
 }
 
 async function main() {
@@ -95,8 +66,17 @@ async function main() {
       const sql = `CREATE TABLE t_${i} (id bigint PRIMARY KEY, name text NOT NULL);\nINSERT INTO t_${i} VALUES (1, 'x');\n`;
       return migrationFile(`${v}_t${i}.sql`, new TextEncoder().encode(sql));
     });
-    for (const f of files) await writeFile(join(base, f.name), f.content);
-    await writeFile(join(base, "atlas.sum"), hashDir(files));
+    const dir = join(base, "migrations");
+    await mkdir(dir);
+    for (const f of files) await writeFile(join(dir, f.name), f.content);
+    await writeFile(join(dir, "atlas.sum"), hashDir(files));
+    const names = Array.from({ length: tenants }, (_, i) => tenantName(i));
+    await writeFile(
+      join(base, "atlas.hcl"),
+      `variable "url" {\n  type = string\n}\nlocals {\n  tenants = [${names.map((n) => `"${n}"`).join(", ")}]\n}\n` +
+        `env "tenants" {\n  for_each = toset(local.tenants)\n  url = urlsetpath(var.url, each.value)\n` +
+        `  migration {\n    dir = "file://migrations"\n  }\n}\n`,
+    );
 
     const schemas = [...PHASES.map((p) => `p${p}`), "shards"];
     const t0 = performance.now();
@@ -119,15 +99,9 @@ async function main() {
       `fleet bench: ${tenants} tenant databases, ${FILES} files each, +${latency} ms per round trip (setup ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
 
-    const args = (schema: string, parallelism: number, shard?: string) => [
-      base,
-      proxy.host,
-      String(proxy.port),
-      String(tenants),
-      schema,
-      String(parallelism),
-      ...(shard ? [shard] : []),
-    ];
+    // Through the proxy; each phase in its own schema of every tenant database.
+    const proxied = (schema: string) =>
+      `postgres://postgres@${proxy.host}:${proxy.port}/?sslmode=disable&search_path=${schema}`;
     const check = (r: ChildReport, expected: number, what: string) => {
       if ((r.outcomes.applied ?? 0) !== expected)
         throw new Error(`${what}: expected ${expected} applied, got ${JSON.stringify(r.outcomes)}`);
@@ -135,7 +109,15 @@ async function main() {
     const rows: string[][] = [];
     let sequential = 0;
     for (const p of PHASES) {
-      const r = await spawnChild(args(`p${p}`, p));
+      const before = { connections: proxy.connections(), replies: proxy.replies() };
+      const r = await rollout(base, proxied(`p${p}`), p);
+      if (p === 1) {
+        // The floor latency alone sets for a sequential rollout: round trips x added latency.
+        const perTenant = (proxy.replies() - before.replies) / tenants;
+        console.log(
+          `  per tenant: ${((proxy.connections() - before.connections) / tenants).toFixed(1)} connections, ~${perTenant.toFixed(0)} round trips = ${(perTenant * latency).toFixed(0)} ms of added latency`,
+        );
+      }
       check(r, tenants, `parallelism ${p}`);
       if (p === 1) sequential = r.ms;
       rows.push([
@@ -150,7 +132,7 @@ async function main() {
     const s0 = performance.now();
     const shards = await Promise.all(
       Array.from({ length: SHARDS }, (_, i) =>
-        spawnChild(args("shards", SHARD_PARALLELISM, `${i + 1}/${SHARDS}`)),
+        rollout(base, proxied("shards"), SHARD_PARALLELISM, `${i + 1}/${SHARDS}`),
       ),
     );
     const shardMs = performance.now() - s0;
@@ -167,7 +149,7 @@ async function main() {
       `${Math.max(...shards.map((r) => r.rssMb)).toFixed(0)} MB max of ${SHARDS}`,
     ]);
     console.log(
-      `  shard sizes ${shards.map((r) => r.outcomes.applied ?? 0).join(" / ")}; in-process rollout times ${shards.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(" / ")}`,
+      `  shard sizes ${shards.map((r) => r.outcomes.applied ?? 0).join(" / ")}; rollout times ${shards.map((r) => `${(r.ms / 1000).toFixed(1)} s`).join(" / ")}`,
     );
 
     console.log("\n| Rollout | Wall time | vs parallelism 1 | Per tenant | Peak RSS |");
@@ -184,5 +166,4 @@ async function main() {
   }
 }
 
-if (process.argv[2] === "child") await child(process.argv.slice(3));
-else await main();
+await main();

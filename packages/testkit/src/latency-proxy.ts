@@ -8,6 +8,8 @@ export interface LatencyProxy {
   port: number;
   /** Connections accepted so far. */
   connections(): number;
+  /** Replies held back so far (chunks from the server): about one per round trip. */
+  replies(): number;
   stop(): Promise<void>;
 }
 
@@ -17,6 +19,7 @@ export async function startLatencyProxy(
 ): Promise<LatencyProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
+  let replies = 0;
   const server = createServer((client) => {
     accepted++;
     const upstream = createConnection(target);
@@ -27,6 +30,7 @@ export async function startLatencyProxy(
     client.pipe(upstream);
     // Timers of the same duration fire in the order they were set, so chunks keep their order.
     upstream.on("data", (chunk) => {
+      replies++;
       setTimeout(() => {
         if (!client.destroyed) client.write(chunk);
       }, delayMs);
@@ -51,6 +55,7 @@ export async function startLatencyProxy(
     host: "127.0.0.1",
     port,
     connections: () => accepted,
+    replies: () => replies,
     async stop() {
       for (const s of open) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
