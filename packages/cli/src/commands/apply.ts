@@ -166,7 +166,10 @@ export const applyCommand: Command = {
         );
       if (notStarted.length)
         io.err(
-          `${notStarted.length} target(s) not started (${fleet.stopped}): ${notStarted.map((r) => r.label ?? r.key).join(", ")}`,
+          `${notStarted.length} target(s) not started (${fleet.stopped}): ${notStarted
+            .slice(0, 20)
+            .map((r) => r.label ?? r.key)
+            .join(", ")}${notStarted.length > 20 ? ", ..." : ""}`,
         );
       if (fleet.runs.length > 1) io.out(countsLine(fleet.runs));
     }
