@@ -168,3 +168,26 @@ describe("fleet rollouts", () => {
     for (const name of names) expect(await versions(urlOf(name))).toEqual([]);
   });
 });
+
+describe("a fleet of URLs (no env)", () => {
+  it("one target per line of --url, run in parallel, each named by its redacted URL", async () => {
+    const cluster = testCluster();
+    const cwd = await mkdtemp(join(tmpdir(), "fleet-urls-"));
+    await writeDir(join(cwd, "migrations"), memDir(FILES));
+    const urls = [];
+    for (let i = 0; i < 3; i++) urls.push(`${await cluster.createDatabase()}?sslmode=disable`);
+    const out: string[] = [];
+    const argv = ["apply", "--url", urls.join("\n"), "--dir", "file://migrations", "--format", "json"];
+    const code = await runCli([...argv, "--parallelism", "3"], {
+      out: (l) => out.push(l),
+      err: () => {},
+      env: {},
+      cwd,
+    });
+    expect(code).toBe(0);
+    const runs = JSON.parse(out.join("\n")) as JsonRun[];
+    expect(runs.map((r) => r.outcome)).toEqual(["applied", "applied", "applied"]);
+    expect(runs.map((r) => r.label)).toEqual(urls);
+    for (const url of urls) expect(await versions(url)).toEqual(["1", "2"]);
+  });
+});

@@ -48,7 +48,8 @@ export async function main(): Promise<void> {
   try {
     secrets.add(input("cloud-token"));
     const backups = listInput("backups");
-    secrets.addUrls(input("url"), input("repo-url"), ...backups);
+    // `url` may name several databases, one a line (a fleet without an env).
+    secrets.addUrls(...listInput("url"), input("repo-url"), ...backups);
     const cwd = workingDirectory();
 
     const envs = await envsFromInputs(cwd);
