@@ -390,7 +390,7 @@ env "tenants" {
     expect(runs[3]!.NotStarted).toMatch(/max-failures reached/);
     expect(annotations(main, "error").join("\n")).toMatch(/1 of 8 targets failed \(5 not started\)/);
     expect(summaryText(main.summary)).toMatch(/not started: max-failures reached/);
-  });
+  }, 180_000); // three jobs over 8 databases
 
   it("post runs after a failed main and still saves the grant main refreshed (post-if: always())", async () => {
     const slug = await published("failgrant", {
