@@ -20,6 +20,7 @@ import {
   cacheEntryFiles,
   describeRun,
   expectNoSecrets,
+  FILES,
   job,
   LAST_VERSION,
   type Rig,
@@ -85,6 +86,8 @@ interface AtlasRun {
   error?: string;
   source?: string;
   trail?: { url: string; outcome: string }[];
+  outcome?: string;
+  not_started?: string;
 }
 
 describe("apply action (dist/apply)", () => {
@@ -346,6 +349,62 @@ env "tenants" {
     expect(text).toMatch(/beta/);
     await expectNoSecrets([main], [beta.password]);
   });
+
+  it("a fleet over a matrix: shard 1/2 and 2/2 with parallelism cover every tenant once; max-failures stops new starts", async () => {
+    const cluster = testCluster();
+    const tenants = Array.from({ length: 8 }, (_, i) => `${uniqueName("shard")}_${i}`);
+    for (const t of tenants) await cluster.createDatabase(t);
+    const base = new URL(cluster.adminUrl);
+    base.searchParams.set("sslmode", "disable");
+    const hcl = `env "tenants" {
+  for_each = toset([${tenants.map((t) => `"${t}"`).join(", ")}])
+  url      = urlsetpath("${base.toString()}", each.value)
+  migration {
+    dir = "file://migrations"
+  }
+}
+`;
+    const cwd = await workspace(undefined, { "atlas.hcl": hcl });
+    const shards = [];
+    for (const shard of ["1/2", "2/2"]) {
+      const { main } = await job(rig, "apply", { env: "tenants", shard, parallelism: "3" }, { cwd });
+      expect(main.code, describeRun(main)).toBe(0);
+      expect(main.stdout).toMatch(new RegExp(`Shard ${shard}: \\d+ of 8 targets`));
+      shards.push(JSON.parse(main.outputs.runs!) as AtlasRun[]);
+    }
+    const seen = shards.flat().map((r) => /\[(.*)\]$/.exec(r.env!)![1]);
+    expect([...seen].sort()).toEqual([...tenants].sort());
+    expect(new Set(shards.flat().map((r) => r.outcome))).toEqual(new Set(["applied"]));
+
+    // Every tenant one version behind the directory's next file, one of them broken: with
+    // max-failures 1 and one target at a time, the tenants after the broken one are not started.
+    const next = await workspace(
+      { ...FILES, "20240103000000_c.sql": "CREATE TABLE c (id int);" },
+      { "atlas.hcl": hcl },
+    );
+    const order = [...tenants].sort();
+    const broken = order[2]!;
+    const brokenUrl = new URL(base);
+    brokenUrl.pathname = `/${broken}`;
+    await query(brokenUrl.toString(), "CREATE TABLE c (id int)");
+    const { main } = await job(
+      rig,
+      "apply",
+      { env: "tenants", parallelism: "1", "max-failures": "1" },
+      { cwd: next },
+    );
+    expect(main.code).not.toBe(0);
+    const runs = JSON.parse(main.outputs.runs!) as AtlasRun[];
+    expect(runs.map((r) => r.outcome)).toEqual([
+      "applied",
+      "applied",
+      "failed",
+      ...Array(5).fill("not-started"),
+    ]);
+    expect(runs[3]!.not_started).toMatch(/max-failures reached/);
+    expect(annotations(main, "error").join("\n")).toMatch(/1 of 8 targets failed \(5 not started\)/);
+    expect(summaryText(main.summary)).toMatch(/not started: max-failures reached/);
+  }, 180_000); // three jobs over 8 databases
 
   it("post runs after a failed main and still saves the grant main refreshed (post-if: always())", async () => {
     const slug = await published("failgrant", {

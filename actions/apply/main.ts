@@ -1,12 +1,10 @@
-// The apply action: inputs -> one apply per target (for_each envs give several), the directory read
-// through the relay -> outputs (atlas-action's names), log lines, job summary; the grant cache around it.
+// The apply action: inputs -> the rollout over the targets (core applyFleet: for_each envs give several,
+// in parallel, sharded), the directory read once through the relay -> outputs (atlas-action's names),
+// log lines, job summary; the grant cache around it.
 import * as core from "@actions/core";
 import {
-  type ApplyOptions,
-  type ApplyResult,
-  type ApplyRun,
   appliedFileLine,
-  applyDir,
+  applyFleet,
   applyOptionsOf,
   applyOutputs,
   applyStatusText,
@@ -17,15 +15,16 @@ import {
   deploymentMarkdown,
   dirLoader,
   errorSummary,
+  type FleetRun,
+  fleetSettingsOf,
   type GrantStore,
-  isRelayError,
   layerRepoConfig,
-  messageOf,
   openRepo,
   PullError,
   type ResolvedEnv,
   redactUrl,
   reportDeployments,
+  targetKey,
 } from "@migrate-relay/core";
 import {
   boolInput,
@@ -53,7 +52,8 @@ export async function main(): Promise<void> {
   try {
     secrets.add(input("cloud-token"));
     const backups = listInput("backups");
-    secrets.addFrom(input("url"), input("repo-url"), ...backups);
+    // `url` may name several databases, one a line (a fleet without an env).
+    secrets.addFrom(...listInput("url"), input("repo-url"), ...backups);
     const cwd = workingDirectory();
 
     const envs = await envsFromInputs(cwd);
@@ -120,42 +120,66 @@ export async function main(): Promise<void> {
         core.info(`Reading ${redactUrl(d)}: the primary, then ${repo.replicas.length - 1} backup(s)`),
     });
 
-    const runs: ApplyRun[] = [];
-    for (const { target, options } of prepared) {
-      const startedAt = new Date();
-      const where = `${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`;
-      const result = await core.group(`Apply ${redactUrl(target.dir)} to ${where}`, () =>
-        applyOne(target, options, load),
-      );
-      if (result.grantChanged) grantChanged = true;
-      const run: ApplyRun = {
-        ...(target.label ? { label: target.label } : {}),
-        dir: target.dir,
-        result: result.result,
-        startedAt,
-      };
-      runs.push(run);
-      const line = applyStatusText(run);
-      // One annotation per failed target when there are several; setFailed below names the first.
-      if (!result.result.error) core.info(line);
-      else if (prepared.length > 1) core.error(line);
-    }
+    const settings = fleetSettingsOf(
+      {
+        parallelism: input("parallelism"),
+        shard: input("shard"),
+        canary: input("canary"),
+        maxFailures: input("max-failures"),
+      },
+      inputName,
+    );
+    // Targets run side by side, so log groups would interleave: each line names its target instead.
+    const prefix = (label: string | undefined) => (targets.length > 1 && label ? `${label}: ` : "");
+    const fleet = await applyFleet(prepared, {
+      ...settings,
+      load: async (target) => {
+        try {
+          return await load(target);
+        } catch (err) {
+          if (err instanceof PullError && err.grantChanged) grantChanged = true;
+          throw err;
+        }
+      },
+      onStart: (target) =>
+        core.info(
+          `Apply ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+        ),
+      onFile: (target, f) => core.info(`${prefix(target.label)}${appliedFileLine(f)}`),
+      onDone: (run) => {
+        const line = applyStatusText(run);
+        // One annotation per failed target when there are several; setFailed below names the first.
+        if (!run.result.error) core.info(line);
+        else if (prepared.length > 1) core.error(line);
+      },
+    });
+    const runs: FleetRun[] = fleet.runs;
+    if (fleet.shard)
+      core.info(`Shard ${fleet.shard.index}/${fleet.shard.count}: ${runs.length} of ${fleet.total} targets`);
+    if (fleet.stopped) core.warning(`Stopped starting targets: ${fleet.stopped}`);
     grantChanged = grantChanged || grants.changed;
 
     for (const [name, value] of Object.entries(applyOutputs(runs, { secrets: secrets.list }))) {
       core.setOutput(name, value);
     }
     // Best effort, as Atlas: a report that fails is a warning and a line in the summary, never a failure.
-    const deployed = prepared.map(({ target }, i) => ({
-      target,
-      result: runs[i]!.result,
-      startedAt: runs[i]!.startedAt,
-    }));
+    const byKey = new Map(prepared.map((p) => [targetKey(p.target), p.target]));
+    const deployed = runs
+      .filter((r) => r.notStarted === undefined)
+      .map((r) => ({ target: byKey.get(r.key)!, result: r.result, startedAt: r.startedAt }));
     const report = await reportDeployments(deployed, load, "GITHUB_ACTION");
     if (report) (report.error ? core.warning : core.info)(deploymentLine(report));
     const reportLine = report ? `\n${deploymentMarkdown(report, secrets.list)}\n` : "";
-    await writeSummary(applySummary(runs, { secrets: secrets.list }) + reportLine);
+    const rollout = {
+      total: fleet.total,
+      ...(fleet.shard ? { shard: fleet.shard } : {}),
+      ...(fleet.stopped ? { stopped: fleet.stopped } : {}),
+    };
+    await writeSummary(applySummary(runs, { secrets: secrets.list, rollout }) + reportLine);
     const failed = runs.filter((r) => r.result.error);
+    const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
+    if (notStarted && !failed.length)
+      fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets);
     if (failed.length) {
       const first = failed[0]!;
       const who = first.label ? `${first.label}: ` : "";
@@ -163,7 +187,7 @@ export async function main(): Promise<void> {
         new Error(
           runs.length === 1
             ? first.result.error!.message
-            : `${failed.length} of ${runs.length} targets failed; first: ${who}${first.result.error!.message}`,
+            : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error!.message}`,
         ),
         secrets,
       );
@@ -175,41 +199,5 @@ export async function main(): Promise<void> {
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.
     recordGrantChange(grantChanged || (grants?.changed ?? false));
-  }
-}
-
-/** Reads the directory and applies it; a failure past the inputs becomes this target's result. */
-async function applyOne(
-  target: { url: string; dir: string; env?: ResolvedEnv },
-  options: ApplyOptions,
-  load: ReturnType<typeof dirLoader>,
-): Promise<{ result: ApplyResult; grantChanged: boolean }> {
-  try {
-    const loaded = await load(target);
-    const result = await applyDir(loaded.dir, {
-      ...options,
-      ...(loaded.source ? { source: loaded.source } : {}),
-      ...(loaded.trail ? { trail: loaded.trail } : {}),
-      ...(loaded.state ? { state: loaded.state } : {}),
-      onFile: (f) => core.info(appliedFileLine(f)),
-    });
-    return { result, grantChanged: false };
-  } catch (err) {
-    // Bad usage stops the step; anything else (registry and backups down, ...) is this target's failure.
-    if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-    return {
-      result: {
-        url: redactUrl(target.url),
-        current: "",
-        target: "",
-        pending: [],
-        applied: [],
-        dryRun: options.dryRun === true,
-        ms: 0,
-        error: { kind: err.kind, message: messageOf(err) },
-        ...(err instanceof PullError ? { trail: err.trail } : {}),
-      },
-      grantChanged: err instanceof PullError && err.grantChanged,
-    };
   }
 }

@@ -7,6 +7,7 @@ export * from "./db";
 export * from "./fault-proxy";
 export * from "./gcs";
 export * from "./github-cache";
+export * from "./latency-proxy";
 export * from "./names";
 export * from "./oci-registry";
 export * from "./pglite";

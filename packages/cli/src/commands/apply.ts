@@ -2,16 +2,17 @@ import {
   type AppliedFile,
   type ApplyOptions,
   type ApplyResult,
-  applyDir,
+  applyFleet,
   applyOptionsOf,
   deploymentLine,
+  FLEET_OUTCOMES,
+  type FleetRun,
+  fleetSettingsOf,
   inputError,
-  isRelayError,
-  messageOf,
-  PullError,
   redactUrl,
   reportDeployments,
   stateText,
+  targetKey,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
@@ -38,6 +39,13 @@ function summaryLine(r: ApplyResult): string {
   const statements = r.applied.reduce((n, f) => n + f.statements, 0);
   if (r.dryRun) return `Dry run: would migrate from ${from} to ${r.target}: ${r.pending.join(", ")}`;
   return `Migrated to version ${r.target} from ${from} (${r.applied.length} migrations, ${statements} statements, ${r.ms} ms)`;
+}
+
+/** `2000 targets: 3 failed, 10 not started, 1987 applied`. */
+function countsLine(runs: readonly FleetRun[]): string {
+  const counts = FLEET_OUTCOMES.map((o) => [o, runs.filter((r) => r.outcome === o).length] as const);
+  const parts = counts.filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o.replace("-", " ")}`);
+  return `${runs.length} targets: ${parts.join(", ")}`;
 }
 
 function optionsOf(flags: ParsedFlags, target: Target): ApplyOptions {
@@ -91,6 +99,26 @@ export const applyCommand: Command = {
       type: "string",
       description: "apply pending files up to and including this version",
     },
+    {
+      name: "parallelism",
+      type: "string",
+      description: "several targets (for_each): apply to this many at once [default 4]",
+    },
+    {
+      name: "shard",
+      type: "string",
+      description: "apply only shard i of n of the targets (by a stable hash of the instance key), e.g. 2/4",
+    },
+    {
+      name: "canary",
+      type: "string",
+      description: "instance keys to apply first, comma-separated; if one fails, no other target starts",
+    },
+    {
+      name: "max-failures",
+      type: "string",
+      description: "stop starting new targets after this many failed (the rest are reported as not started)",
+    },
     { name: "dry-run", type: "bool", description: "print what would run; write nothing (no table, no lock)" },
     {
       name: "lock-timeout",
@@ -110,68 +138,67 @@ export const applyCommand: Command = {
     const template = formatOf(flags);
     noteAtlasFlags(flags, io);
     const targets = await selectTargets(flags, io);
+    // Every target's options and the rollout settings are checked before any database is touched.
     const prepared = targets.map((t) => ({ target: t, options: optionsOf(flags, t) }));
-    const results: ApplyResult[] = [];
+    const settings = fleetSettingsOf({
+      parallelism: str(flags, "parallelism"),
+      shard: str(flags, "shard"),
+      canary: str(flags, "canary"),
+      maxFailures: str(flags, "max-failures"),
+    });
     const loadDir = dirLoader(flags, io, { log: true });
-    // SIGINT/SIGTERM: the current file rolls back, the lock is released, the report says what was
-    // applied and the exit is 1.
-    return whileStoppable(io, "rolling back the current file and stopping", applyTargets);
-
-    async function applyTargets(stop: AbortSignal): Promise<number> {
-      for (const { target, options } of prepared) {
-        if (stop.aborted) break;
-        io.err(
-          `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        );
-        const startedAt = new Date();
-        let result: ApplyResult;
-        try {
+    // Several targets run side by side: each line names its target.
+    const prefix = (label: string | undefined) => (targets.length > 1 && label ? `${label}: ` : "");
+    // SIGINT/SIGTERM: running files roll back, the locks are released, nothing new starts, the report
+    // says what was applied and the exit is 1.
+    return whileStoppable(io, "rolling back the current file and stopping", async (stop) => {
+      const announced = new Set<string>();
+      const fleet = await applyFleet(prepared, {
+        ...settings,
+        signal: stop,
+        load: async (target) => {
           const loaded = await loadDir(target);
-          if (loaded.state) {
+          if (loaded.state && loaded.source && !announced.has(loaded.source)) {
+            announced.add(loaded.source);
             io.err(`Read ${stateText(loaded.state)} from ${loaded.source}`);
             if (loaded.state.lagging?.length)
               io.err(`Warning: lagging backups (run migrate-relay sync): ${loaded.state.lagging.join(", ")}`);
           }
-          result = await applyDir(loaded.dir, {
-            ...options,
-            source: loaded.source,
-            trail: loaded.trail,
-            state: loaded.state,
-            onFile: (f) => io.err(fileLine(f)),
-            signal: stop,
-          });
-        } catch (err) {
-          // Bad usage stops the command (exit 2); anything else is this target's failure.
-          if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-          const trail = err instanceof PullError ? { trail: err.trail } : {};
-          result = {
-            url: redactUrl(target.url),
-            current: "",
-            target: "",
-            pending: [],
-            applied: [],
-            dryRun: options.dryRun === true,
-            ms: 0,
-            error: { kind: err.kind, message: messageOf(err) },
-            ...trail,
-          };
-        }
-        results.push(result);
-        io.err(summaryLine(result));
-        printApplyRun(io, template, {
-          ...(target.label ? { label: target.label } : {}),
-          dir: target.dir,
-          result,
-          startedAt,
-        });
-      }
+          return loaded;
+        },
+        onStart: (target) =>
+          io.err(
+            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+          ),
+        onFile: (target: Target, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
+        onDone: (run) => io.err(`${prefix(run.label)}${summaryLine(run.result)}`),
+      });
+      const notStarted = fleet.runs.filter((r) => r.outcome === "not-started");
+      if (fleet.shard)
+        io.err(
+          `Shard ${fleet.shard.index}/${fleet.shard.count}: ${fleet.runs.length} of ${fleet.total} targets`,
+        );
+      if (notStarted.length)
+        io.err(
+          `${notStarted.length} target(s) not started (${fleet.stopped}): ${notStarted
+            .slice(0, 20)
+            .map((r) => r.label ?? r.key)
+            .join(", ")}${notStarted.length > 20 ? ", ..." : ""}`,
+        );
+      if (fleet.runs.length > 1) io.err(countsLine(fleet.runs));
+      for (const run of fleet.runs) printApplyRun(io, template, run);
       // Best effort, as Atlas: a report that fails is a line on stderr, never a failed apply.
-      const runs = prepared
-        .slice(0, results.length)
-        .map(({ target }, i) => ({ target, result: results[i]! }));
-      const report = await reportDeployments(runs, loadDir, "CLI");
+      const started = fleet.runs.filter((r) => r.outcome !== "not-started");
+      const byKey = new Map(prepared.map((p) => [targetKey(p.target), p.target]));
+      const report = await reportDeployments(
+        started.map((r) => ({ target: byKey.get(r.key)!, result: r.result })),
+        loadDir,
+        "CLI",
+      );
       if (report) io.err(deploymentLine(report));
-      return results.some((r) => r.error) || stop.aborted ? 1 : 0;
-    }
+      return fleet.runs.some((r) => r.outcome === "failed" || r.outcome === "not-started") || stop.aborted
+        ? 1
+        : 0;
+    });
   },
 };

@@ -71,7 +71,7 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
   let lockClient: pg.Client | undefined;
   let lock: HeldLock | undefined;
   try {
-    validateDir(dir); // a broken directory is refused before any connection
+    if (!options.verified) validateDir(dir); // a broken directory is refused before any connection
     const dryRun = options.dryRun === true;
     // Two connections at once: statements on one, the advisory lock on its own.
     const [w, l] = await Promise.allSettled([

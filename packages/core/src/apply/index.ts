@@ -2,6 +2,25 @@ export { applyDir, checkApplyOptions, DEFAULT_LOCK_TIMEOUT_MS } from "./apply";
 export type { PostgresTarget, SslMode } from "./connection";
 export { parsePostgresUrl } from "./connection";
 export {
+  applyFleet,
+  DEFAULT_PARALLELISM,
+  FLEET_OUTCOMES,
+  type FleetDir,
+  type FleetInputs,
+  type FleetOptions,
+  type FleetOutcome,
+  type FleetResult,
+  type FleetRun,
+  type FleetSettings,
+  fleetSettingsOf,
+  outcomeOf,
+  type PreparedTarget,
+  parseShard,
+  type Shard,
+  shardOf,
+  targetKey,
+} from "./fleet";
+export {
   type ApplyInputs,
   type ApplyTarget,
   applyOptionsOf,

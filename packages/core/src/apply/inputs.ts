@@ -4,6 +4,7 @@ import type { ExecOrder, ResolvedEnv } from "../config/types";
 import type { TxMode } from "../dir/directives";
 import { parseDuration } from "../duration";
 import { inputError } from "../errors";
+import { redactUrl } from "../secrets";
 import type { ApplyOptions } from "./types";
 
 /** Apply's settings as given (strings as typed; "" or undefined means not given). */
@@ -66,7 +67,9 @@ export interface ApplyTarget {
   env?: ResolvedEnv;
 }
 
-/** One target per env instance (for_each), or the single one `url`/`dir` name when there is no env. */
+/**
+ * One target per env instance (for_each); without an env, one per line of `url` (usually one).
+ */
 export function applyTargetsOf(
   envs: ResolvedEnv[] | undefined,
   explicit: { url?: string; dir?: string },
@@ -81,8 +84,20 @@ export function applyTargetsOf(
           ? "no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)"
           : `no database: set ${nameOf("url")} (or ${nameOf("env")} naming an env block with a url)`,
       );
-    return [{ url, dir: dir ?? "file://migrations" }];
+    // Several URLs, one per line (a fleet without an env): each is its own target, named by its
+    // redacted URL.
+    const urls = url
+      .split(/\r?\n/)
+      .map((u) => u.trim())
+      .filter(Boolean);
+    if (urls.length > 1)
+      return urls.map((u) => ({ url: u, dir: dir ?? "file://migrations", label: redactUrl(u) }));
+    return [{ url: urls[0] ?? url, dir: dir ?? "file://migrations" }];
   }
+  if (url && /\n/.test(url.trim()))
+    throw inputError(
+      `${nameOf("url")} names several databases: with an env, use for_each for several targets`,
+    );
   return envs.map((env) => {
     const target = url ?? env.url;
     const label = env.instance === undefined ? env.name : `${env.name}[${env.instance}]`;

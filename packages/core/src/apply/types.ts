@@ -36,6 +36,8 @@ export interface ApplyOptions {
   trail?: unknown[];
   /** Which state was read (copied into the result): what the summary and JSON name as applied. */
   state?: AppliedState;
+  /** The caller already checked the directory against its atlas.sum (a fleet verifies it once). */
+  verified?: boolean;
 }
 
 /** The state a run applied, named so a user can find it again. */

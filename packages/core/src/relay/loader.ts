@@ -1,6 +1,6 @@
 // Where apply (and status) read a directory: file:// from disk, atlas:// through the relay (the
 // registry first, then the env's backups, verified), once per distinct repository even for many
-// targets (for_each). Shared by the CLI and the apply action.
+// targets (for_each); a local directory once per path. Shared by the CLI and the apply action.
 
 import type { AppliedState } from "../apply/types";
 import type { ResolvedEnv } from "../config/types";
@@ -61,7 +61,15 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
     return repo;
   };
   const load = (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir> => {
-    if (!/^atlas:\/\//i.test(target.dir)) return readDir(target.dir, options.cwd).then((dir) => ({ dir }));
+    if (!/^atlas:\/\//i.test(target.dir)) {
+      // A local directory is read once too: a fleet of targets shares one copy in memory.
+      let reading = pulled.get(target.dir);
+      if (!reading) {
+        reading = readDir(target.dir, options.cwd).then((dir) => ({ dir }));
+        pulled.set(target.dir, reading);
+      }
+      return reading;
+    }
     const key = keyOf(target);
     let loading = pulled.get(key);
     if (!loading) {

@@ -1,4 +1,5 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
+import { FLEET_OUTCOMES, type FleetOutcome, outcomeOf, type Shard } from "../apply/fleet";
 import type { AppliedFile, ApplyResult } from "../apply/types";
 import type { Attempt } from "../relay/pull";
 import { redact, redactUrl } from "../secrets";
@@ -15,11 +16,21 @@ export interface ApplyRun {
   result: ApplyResult;
   /** When the run started (for runs[].Start/End). */
   startedAt?: Date;
+  /** A rollout did not start this target, and why (max-failures reached, a canary failed). */
+  notStarted?: string;
+  /** A canary of the rollout (applied first). */
+  canary?: boolean;
 }
 
 export interface ApplyReportOptions {
   secrets?: string[];
+  /** A fleet rollout's frame: all targets in every shard, this job's shard, why it stopped early. */
+  rollout?: { total: number; shard?: Shard; stopped?: string };
 }
+
+/** What happened to a run: failed, not-started, applied, dry-run or up-to-date. */
+export const runOutcome = (run: ApplyRun): FleetOutcome =>
+  run.notStarted !== undefined ? "not-started" : outcomeOf(run.result);
 
 /** `registry` for the atlas:// registry, else the replica's (redacted) URL. */
 const attemptName = (a: Attempt) => (a.kind === "cloud" ? "registry" : a.url);
@@ -50,7 +61,7 @@ const statementsOf = (r: ApplyResult) => r.applied.reduce((n, f) => n + f.statem
 
 /** What happened to one target, in one sentence. */
 export function applyStatusText(run: ApplyRun): string {
-  const text = statusSentence(run.result);
+  const text = run.notStarted !== undefined ? `not started: ${run.notStarted}` : statusSentence(run.result);
   return run.label ? `${run.label}: ${text}` : text.charAt(0).toUpperCase() + text.slice(1);
 }
 
@@ -154,29 +165,89 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   return out;
 }
 
-/** The job summary: a status line, then per target the source trail, parameters and applied files. */
+/** Up to this many targets, every one gets its section; above, only failures do (a fleet). */
+const FULL_SECTIONS = 10;
+/** Failure sections shown in full in a fleet; further failures get one line each. */
+const FAILURE_SECTIONS = 20;
+
+const OUTCOME_NAMES: Record<FleetOutcome, string> = {
+  failed: "failed",
+  "not-started": "not started",
+  applied: "applied",
+  "dry-run": "dry run",
+  "up-to-date": "up to date",
+};
+
+/**
+ * The job summary: a status line, then per target the source trail, parameters and applied files.
+ * Several targets: failures first. A fleet (more than FULL_SECTIONS targets) stays readable at
+ * thousands of rows: counts by outcome, the failures with their errors, every other target one line
+ * folded in <details>.
+ */
 export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOptions = {}): string {
   const secrets = options.secrets ?? [];
   const clean = (text: string) => redact(text, secrets);
   const failed = runs.filter((r) => r.result.error).length;
-  const icon = failed ? "❌" : "✅";
+  const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
+  const icon = failed || notStarted ? "❌" : "✅";
   const status =
     runs.length === 1
       ? applyStatusText(runs[0]!)
       : failed
         ? `${failed} of ${plural(runs.length, "target")} failed`
-        : `${runs.length} of ${plural(runs.length, "target")} ok`;
+        : notStarted
+          ? `${notStarted} of ${plural(runs.length, "target")} not started`
+          : `${runs.length} of ${plural(runs.length, "target")} ok`;
   const lines = [
     `### ${icon} migrate-relay apply`,
     "",
     `**${escapeInline(clean(status.charAt(0).toUpperCase() + status.slice(1)))}**`,
     "",
   ];
-  if (runs.length > 1) {
-    for (const run of runs) lines.push(`- ${escapeInline(clean(applyStatusText(run)))}`);
+  const rollout = options.rollout;
+  if (rollout?.shard)
+    lines.push(
+      `Shard ${rollout.shard.index}/${rollout.shard.count}: ${runs.length} of ${plural(rollout.total, "target")}`,
+      "",
+    );
+  if (rollout?.stopped) lines.push(`Stopped starting targets: ${escapeInline(clean(rollout.stopped))}`, "");
+  // Failures first, then the rest in their configured order.
+  const ordered = [...runs.filter((r) => r.result.error), ...runs.filter((r) => !r.result.error)];
+  if (runs.length <= FULL_SECTIONS) {
+    if (runs.length > 1) {
+      for (const run of ordered) lines.push(`- ${escapeInline(clean(applyStatusText(run)))}`);
+      lines.push("");
+    }
+    for (const run of ordered.filter((r) => r.notStarted === undefined))
+      lines.push(...runSection(run, clean, runs.length > 1));
+    return redact(`${lines.join("\n").trimEnd()}\n`, secrets);
+  }
+
+  const counts = new Map<FleetOutcome, number>();
+  for (const run of runs) counts.set(runOutcome(run), (counts.get(runOutcome(run)) ?? 0) + 1);
+  lines.push("| Outcome | Targets |", "| --- | --- |");
+  for (const outcome of FLEET_OUTCOMES)
+    if (counts.get(outcome)) lines.push(`| ${OUTCOME_NAMES[outcome]} | ${counts.get(outcome)} |`);
+  lines.push("");
+  const failures = ordered.slice(0, failed);
+  for (const run of failures.slice(0, FAILURE_SECTIONS)) lines.push(...runSection(run, clean, true));
+  if (failed > FAILURE_SECTIONS) {
+    lines.push(`#### ${failed - FAILURE_SECTIONS} more failed`, "");
+    for (const run of failures.slice(FAILURE_SECTIONS))
+      lines.push(`- ${escapeInline(clean(applyStatusText(run)))}`);
     lines.push("");
   }
-  for (const run of runs) lines.push(...runSection(run, clean, runs.length > 1));
+  const rest = ordered.slice(failed);
+  if (rest.length) {
+    lines.push(
+      "<details>",
+      `<summary>${plural(rest.length, failed ? "other target" : "target")}</summary>`,
+      "",
+      ...rest.map((run) => `- ${escapeInline(clean(applyStatusText(run)))}`),
+      "",
+      "</details>",
+    );
+  }
   return redact(`${lines.join("\n").trimEnd()}\n`, secrets);
 }
 

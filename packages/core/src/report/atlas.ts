@@ -8,7 +8,7 @@ import type { StatusResult } from "../apply/status";
 import type { AppliedFile, AppliedState, ApplyResult, Revision } from "../apply/types";
 import type { PushResult } from "../relay/push";
 import { redactUrl } from "../secrets";
-import type { ApplyRun } from "./apply";
+import { type ApplyRun, runOutcome } from "./apply";
 
 type Json = Record<string, unknown>;
 
@@ -121,6 +121,8 @@ export function atlasApplyJson(run: ApplyRun): Json {
     Source: r.source,
     Trail: r.trail,
     State: r.state ? stateJson(r.state) : undefined,
+    Outcome: runOutcome(run),
+    NotStarted: run.notStarted,
   };
 }
 
@@ -307,17 +309,23 @@ export function atlasPushJson(result: PushResult): AtlasPushJson {
  * pending_files; plus ours: env, url (redacted), dry_run, source, trail (the replicas tried), error.
  */
 export function atlasActionRuns(runs: readonly ApplyRun[]): Json[] {
-  return runs.map(({ label, result: r }) => ({
-    current: r.current,
-    target: r.target,
-    applied_count: r.applied.length,
-    pending_count: r.pending.length,
-    pending_files: r.pending.length ? r.pending : undefined,
-    env: label,
-    url: redactUrl(r.url),
-    dry_run: r.dryRun || undefined,
-    source: r.source,
-    trail: r.trail,
-    error: r.error?.message,
-  }));
+  return runs.map((run) => {
+    const { label, result: r } = run;
+    return {
+      current: r.current,
+      target: r.target,
+      applied_count: r.applied.length,
+      pending_count: r.pending.length,
+      pending_files: r.pending.length ? r.pending : undefined,
+      env: label,
+      url: redactUrl(r.url),
+      dry_run: r.dryRun || undefined,
+      source: r.source,
+      trail: r.trail,
+      error: r.error?.message,
+      outcome: runOutcome(run),
+      not_started: run.notStarted,
+      state: r.state ? stateJson(r.state) : undefined,
+    };
+  });
 }

@@ -341,6 +341,7 @@ describe("apply report", () => {
         env: "prod[a]",
         url: "postgres://t_a@db/a",
         dry_run: true,
+        outcome: "dry-run",
       },
       {
         current: "20240102",
@@ -349,6 +350,7 @@ describe("apply report", () => {
         pending_count: 0,
         env: "prod[b]",
         url: "postgres://t_b@db/b",
+        outcome: "up-to-date",
       },
     ]);
   });
