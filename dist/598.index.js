@@ -2,7 +2,7 @@ export const id = 598;
 export const ids = [598];
 export const modules = {
 
-/***/ 4598:
+/***/ 34598:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -17,18 +17,18 @@ __webpack_require__.d(__webpack_exports__, {
 });
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 7 modules
-var core = __webpack_require__(3838);
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 57 modules
-var src = __webpack_require__(835);
+var core = __webpack_require__(33838);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 61 modules
+var src = __webpack_require__(5569);
 // EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __webpack_require__(1455);
+var promises_ = __webpack_require__(51455);
 // EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __webpack_require__(6760);
-// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 340 modules
-var cache = __webpack_require__(1691);
+var external_node_path_ = __webpack_require__(76760);
+// EXTERNAL MODULE: ./node_modules/@actions/cache/lib/cache.js + 35 modules
+var cache = __webpack_require__(60142);
 ;// CONCATENATED MODULE: ./actions/common/github.ts
 // What the push and apply actions share: reading inputs (explicit input > atlas.hcl > default),
-// masking secrets, the license-grant cache (DESIGN §6) and failing with a message, not a stack.
+// masking secrets, the license-grant cache (docs/architecture.md, "The grant") and failing with a message, not a stack.
 
 
 
@@ -100,33 +100,9 @@ function checkRepoNamed(config) {
         return;
     throw (0,src/* inputError */.Xu)(`no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`);
 }
-/** Masks every secret in the runner's log and returns them, for scrubbing results and summaries. */
-class Secrets {
-    list = [];
-    add(...values) {
-        for (const value of values) {
-            if (!value || value.length < 4 || this.list.includes(value))
-                continue;
-            core/* setSecret */.Pq(value);
-            this.list.push(value);
-        }
-    }
-    addUrls(...urls) {
-        for (const url of urls)
-            if (url)
-                this.add(...(0,src/* secretsOfUrl */.mE)(url));
-    }
-    addEnv(env) {
-        if (!env)
-            return;
-        this.add(env.cloud.token);
-        this.addUrls(env.url, env.dev, env.migration.dir, env.migration.repo.url, ...env.migration.repo.backup);
-    }
-    static fromProcess() {
-        const secrets = new Secrets();
-        secrets.add(...(0,src/* envSecrets */.vn)());
-        return secrets;
-    }
+/** The run's secrets, each masked in the runner's log (core.setSecret) the moment it is known. */
+function runnerSecrets() {
+    return new src/* Secrets */.Sb((secret) => core/* setSecret */.Pq(secret)).add(...(0,src/* envSecrets */.vn)());
 }
 // --- the license-grant cache ----------------------------------------------------------------------
 const STATE = { on: "grant-cache", dir: "grant-dir", key: "grant-key", changed: "grant-changed" };
@@ -214,15 +190,10 @@ async function saveGrantCache() {
 }
 /** Fails the step with the error's message; the stack only with ACTIONS_STEP_DEBUG. */
 function fail(err, secrets) {
-    let message = (0,src/* messageOf */.bD)(err);
-    for (const s of secrets.list)
-        message = message.split(s).join("***");
+    const message = secrets.redact((0,src/* messageOf */.bD)(err));
     core/* setFailed */.C1(message);
     if (core/* isDebug */._o() && err instanceof Error && err.stack) {
-        let stack = err.stack;
-        for (const s of secrets.list)
-            stack = stack.split(s).join("***");
-        core/* debug */.Yz(stack);
+        core/* debug */.Yz(secrets.redact(err.stack));
     }
     return message;
 }
@@ -254,19 +225,21 @@ function repoOverridesFromInputs(cwd, backups) {
 }
 
 ;// CONCATENATED MODULE: ./actions/apply/main.ts
-// The apply action: inputs -> one apply per target (for_each envs give several), the directory read
-// through the relay -> outputs (atlas-action's names), log lines, job summary; the grant cache around it.
+// The apply action: inputs -> the rollout over the targets (core applyFleet: for_each envs give several,
+// in parallel, sharded), the directory read once through the relay -> outputs (atlas-action's names),
+// log lines, job summary; the grant cache around it.
 
 
 
 async function main() {
-    const secrets = Secrets.fromProcess();
+    const secrets = runnerSecrets();
     let grantChanged = false;
     let grants;
     try {
         secrets.add(input("cloud-token"));
         const backups = listInput("backups");
-        secrets.addUrls(input("url"), input("repo-url"), ...backups);
+        // `url` may name several databases, one a line (a fleet without an env).
+        secrets.addFrom(...listInput("url"), input("repo-url"), ...backups);
         const cwd = workingDirectory();
         const envs = await envsFromInputs(cwd);
         for (const env of envs ?? [])
@@ -277,7 +250,7 @@ async function main() {
         }
         const targets = (0,src/* applyTargetsOf */.Gv)(envs, { url: input("url"), dir: input("dir") }, inputName);
         for (const t of targets)
-            secrets.addUrls(t.url, t.dir);
+            secrets.addFrom(t.url, t.dir);
         // Every target's options are checked before any database is touched.
         const prepared = targets.map((target) => ({
             target,
@@ -325,80 +298,81 @@ async function main() {
             },
             onRead: (d, repo) => core/* info */.pq(`Reading ${(0,src/* redactUrl */.BO)(d)}: the primary, then ${repo.replicas.length - 1} backup(s)`),
         });
-        const runs = [];
-        for (const { target, options } of prepared) {
-            const startedAt = new Date();
-            const where = `${(0,src/* redactUrl */.BO)(target.url)}${target.label ? ` (env ${target.label})` : ""}`;
-            const result = await core/* group */.Os(`Apply ${(0,src/* redactUrl */.BO)(target.dir)} to ${where}`, () => applyOne(target, options, load));
-            if (result.grantChanged)
-                grantChanged = true;
-            const run = {
-                ...(target.label ? { label: target.label } : {}),
-                dir: target.dir,
-                result: result.result,
-                startedAt,
-            };
-            runs.push(run);
-            const line = (0,src/* applyStatusText */.OV)(run);
-            // One annotation per failed target when there are several; setFailed below names the first.
-            if (!result.result.error)
-                core/* info */.pq(line);
-            else if (prepared.length > 1)
-                core/* error */.z3(line);
-        }
+        const settings = (0,src/* fleetSettingsOf */.l9)({
+            parallelism: input("parallelism"),
+            shard: input("shard"),
+            canary: input("canary"),
+            maxFailures: input("max-failures"),
+        }, inputName);
+        // Targets run side by side, so log groups would interleave: each line names its target instead.
+        const prefix = (label) => (targets.length > 1 && label ? `${label}: ` : "");
+        const fleet = await (0,src/* applyFleet */["do"])(prepared, {
+            ...settings,
+            load: async (target) => {
+                try {
+                    return await load(target);
+                }
+                catch (err) {
+                    if (err instanceof src/* PullError */.YX && err.grantChanged)
+                        grantChanged = true;
+                    throw err;
+                }
+            },
+            onStart: (target) => core/* info */.pq(`Apply ${(0,src/* redactUrl */.BO)(target.dir)} to ${(0,src/* redactUrl */.BO)(target.url)}${target.label ? ` (env ${target.label})` : ""}`),
+            onFile: (target, f) => core/* info */.pq(`${prefix(target.label)}${(0,src/* appliedFileLine */.Sv)(f)}`),
+            onDone: (run) => {
+                const line = (0,src/* applyStatusText */.OV)(run);
+                // One annotation per failed target when there are several; setFailed below names the first.
+                if (!run.result.error)
+                    core/* info */.pq(line);
+                else if (prepared.length > 1)
+                    core/* error */.z3(line);
+            },
+        });
+        const runs = fleet.runs;
+        if (fleet.shard)
+            core/* info */.pq(`Shard ${fleet.shard.index}/${fleet.shard.count}: ${runs.length} of ${fleet.total} targets`);
+        if (fleet.stopped)
+            core/* warning */.$e(`Stopped starting targets: ${fleet.stopped}`);
         grantChanged = grantChanged || grants.changed;
         for (const [name, value] of Object.entries((0,src/* applyOutputs */.Xk)(runs, { secrets: secrets.list }))) {
             core/* setOutput */.uH(name, value);
         }
-        await writeSummary((0,src/* applySummary */.HD)(runs, { secrets: secrets.list }));
+        // Best effort, as Atlas: a report that fails is a warning and a line in the summary, never a failure.
+        const byKey = new Map(prepared.map((p) => [(0,src/* targetKey */.hD)(p.target), p.target]));
+        const deployed = runs
+            .filter((r) => r.notStarted === undefined)
+            .map((r) => ({ target: byKey.get(r.key), result: r.result, startedAt: r.startedAt }));
+        const report = await (0,src/* reportDeployments */.zb)(deployed, load, "GITHUB_ACTION");
+        if (report)
+            (report.error ? core/* warning */.$e : core/* info */.pq)((0,src/* deploymentLine */.CO)(report));
+        const reportLine = report ? `\n${(0,src/* deploymentMarkdown */.ze)(report, secrets.list)}\n` : "";
+        const rollout = {
+            total: fleet.total,
+            ...(fleet.shard ? { shard: fleet.shard } : {}),
+            ...(fleet.stopped ? { stopped: fleet.stopped } : {}),
+        };
+        await writeSummary((0,src/* applySummary */.HD)(runs, { secrets: secrets.list, rollout }) + reportLine);
         const failed = runs.filter((r) => r.result.error);
+        const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
+        if (notStarted && !failed.length)
+            fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets);
         if (failed.length) {
             const first = failed[0];
             const who = first.label ? `${first.label}: ` : "";
             fail(new Error(runs.length === 1
                 ? first.result.error.message
-                : `${failed.length} of ${runs.length} targets failed; first: ${who}${first.result.error.message}`), secrets);
+                : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error.message}`), secrets);
         }
     }
     catch (err) {
         const message = fail(err, secrets);
+        core/* setOutput */.uH("error", message); // as atlas-action does when the step stops before any run
         await writeSummary((0,src/* errorSummary */.N5)("migrate-relay apply", message, secrets.list));
     }
     finally {
         // Whatever happened, post must know whether a grant file was written or deleted.
         recordGrantChange(grantChanged || (grants?.changed ?? false));
-    }
-}
-/** Reads the directory and applies it; a failure past the inputs becomes this target's result. */
-async function applyOne(target, options, load) {
-    try {
-        const loaded = await load(target);
-        const result = await (0,src/* applyDir */.Ct)(loaded.dir, {
-            ...options,
-            ...(loaded.source ? { source: loaded.source } : {}),
-            ...(loaded.trail ? { trail: loaded.trail } : {}),
-            onFile: (f) => core/* info */.pq((0,src/* appliedFileLine */.Sv)(f)),
-        });
-        return { result, grantChanged: false };
-    }
-    catch (err) {
-        // Bad usage stops the step; anything else (registry and backups down, ...) is this target's failure.
-        if (!(0,src/* isRelayError */.as)(err) || err.kind === "config" || err.kind === "input")
-            throw err;
-        return {
-            result: {
-                url: (0,src/* redactUrl */.BO)(target.url),
-                current: "",
-                target: "",
-                pending: [],
-                applied: [],
-                dryRun: options.dryRun === true,
-                ms: 0,
-                error: { kind: err.kind, message: (0,src/* messageOf */.bD)(err) },
-                ...(err instanceof src/* PullError */.YX ? { trail: err.trail } : {}),
-            },
-            grantChanged: err instanceof src/* PullError */.YX && err.grantChanged,
-        };
     }
 }
 
@@ -415,13 +389,13 @@ async function post() {
 
 
 async function main_main() {
-    const secrets = Secrets.fromProcess();
+    const secrets = runnerSecrets();
     let grantChanged = false;
     let grants;
     try {
         secrets.add(input("cloud-token"));
         const backups = listInput("backups");
-        secrets.addUrls(input("dev-url"), input("repo-url"), ...backups);
+        secrets.addFrom(input("dev-url"), input("repo-url"), ...backups);
         const cwd = workingDirectory();
         const started = performance.now();
         const envs = await envsFromInputs(cwd);
@@ -453,11 +427,12 @@ async function main_main() {
         let replay;
         const devUrl = input("dev-url") || env?.dev;
         if (devUrl) {
-            secrets.addUrls(devUrl);
+            secrets.addFrom(devUrl);
             replay = await (0,src/* replayDir */.Nw)(devUrl, migrations);
             core/* info */.pq(`Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${(0,src/* formatMs */._V)(replay.ms)}`);
         }
         core/* info */.pq(`Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${(0,src/* formatMs */._V)(timeoutMs)} each)`);
+        const context = (0,src/* runContextFromEnv */.wX)(process.env, input("dir") || source);
         const result = await (0,src/* push */.VC)(migrations, repo.replicas, {
             repo: repo.slug,
             tag,
@@ -471,6 +446,7 @@ async function main_main() {
                 ...(process.env.GITHUB_REF ? { ref: process.env.GITHUB_REF } : {}),
                 ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}),
             },
+            ...(context ? { context } : {}),
             onTarget: (t) => (t.ok ? core/* info */.pq((0,src/* pushTargetLine */.wC)(t)) : core/* warning */.$e((0,src/* pushTargetLine */.wC)(t))),
         });
         grantChanged = result.grantChanged || grants.changed;

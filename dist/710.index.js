@@ -2,15 +2,15 @@ export const id = 710;
 export const ids = [710];
 export const modules = {
 
-/***/ 2358:
+/***/ 22358:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
-const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(3711);
-const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(2085);
-const { extendedEncodeURIComponent } = __webpack_require__(3422);
-const { EventEmitter } = __webpack_require__(4434);
-const { Buffer } = __webpack_require__(181);
-const { statSync, ReadStream } = __webpack_require__(3024);
+const { PutObjectCommand, ChecksumAlgorithm, CreateMultipartUploadCommand, AbortMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, PutObjectTaggingCommand } = __webpack_require__(53711);
+const { toEndpointV1, getEndpointFromInstructions } = __webpack_require__(62085);
+const { extendedEncodeURIComponent } = __webpack_require__(93422);
+const { EventEmitter } = __webpack_require__(24434);
+const { Buffer } = __webpack_require__(20181);
+const { statSync, ReadStream } = __webpack_require__(73024);
 const { Readable } = __webpack_require__(2203);
 
 const runtimeConfigShared = {
@@ -546,26 +546,27 @@ exports._ = Upload;
 
 /***/ }),
 
-/***/ 7710:
+/***/ 77710:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   CAS_NOTES: () => (/* binding */ CAS_NOTES),
-/* harmony export */   MULTIPART_BYTES: () => (/* binding */ MULTIPART_BYTES),
 /* harmony export */   S3Store: () => (/* binding */ S3Store),
 /* harmony export */   isUnsupportedCondition: () => (/* binding */ isUnsupportedCondition),
 /* harmony export */   s3ClientConfig: () => (/* binding */ s3ClientConfig),
 /* harmony export */   s3Error: () => (/* binding */ s3Error)
 /* harmony export */ });
-/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3711);
-/* harmony import */ var _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(2358);
-/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(7638);
+/* harmony import */ var _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(53711);
+/* harmony import */ var _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(22358);
+/* harmony import */ var _dir_archive__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(94607);
+/* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(37638);
+/* harmony import */ var _blob__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(98631);
 // The s3 replica's store: AWS SDK v3 with the default credential chain. Archives use If-None-Match
 // (multipart above MULTIPART_BYTES), `latest` uses If-Match compare-and-swap: S3 and compatible
 // stores that honour conditional writes never lose an update.
 //
-// Stores without conditional writes (DESIGN §4: "say so in the result and degrade to
+// Stores without conditional writes (docs/relay.md: "say so in the result and degrade to
 // last-writer-wins") come in two kinds:
 // - Those that REJECT the headers. AWS answers 501 NotImplemented ("A header you provided implies
 //   functionality that is not implemented") to a condition it does not implement, and so do other
@@ -582,8 +583,9 @@ __webpack_require__.r(__webpack_exports__);
 
 
 
-/** Archives above this size go up in parts (lib-storage), 8 MiB each, 4 at a time. */
-const MULTIPART_BYTES = 16 * 1024 * 1024;
+
+
+/** Archives above MULTIPART_BYTES go up in parts (lib-storage), 8 MiB each, 4 at a time. */
 const PART_BYTES = 8 * 1024 * 1024;
 function s3ClientConfig(loc, connectMs) {
     const config = {
@@ -598,7 +600,7 @@ function s3ClientConfig(loc, connectMs) {
         config.region = "us-east-1";
     if (loc.endpoint) {
         config.endpoint = loc.endpoint;
-        // S3-compatible servers mishandle the SDK's default streamed checksums (DESIGN §9).
+        // S3-compatible servers mishandle the SDK's default streamed checksums (docs/architecture.md, "Tests against real parts").
         config.requestChecksumCalculation = "WHEN_REQUIRED";
         config.responseChecksumValidation = "WHEN_REQUIRED";
     }
@@ -620,38 +622,38 @@ const NETWORK_CODES = {
 };
 /** Maps an SDK failure to a RelayError; the SDK's own messages never carry the secret key. */
 function s3Error(display, op, key, err, signal) {
-    if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx)
+    if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx)
         return err;
     if (signal.aborted) {
         const reason = signal.reason;
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("unreachable", `${display}: ${op} ${key}: ${reason?.message ?? "aborted"}`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unreachable", `${display}: ${op} ${key}: ${reason?.message ?? "aborted"}`);
     }
     const e = err;
     const where = `${display}: ${op} ${key}`;
     const network = NETWORK_CODES[e.code ?? ""] ?? (e.name === "TimeoutError" ? "connect timeout" : undefined);
     if (network)
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("unreachable", `${where}: ${network}`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unreachable", `${where}: ${network}`);
     if (e.name === "CredentialsProviderError" || (/credential/i.test(e.message ?? "") && !statusOf(err))) {
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("config", `${display}: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or a role)`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("config", `${display}: no AWS credentials (set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, a profile, or a role)`);
     }
     if (/region is missing/i.test(e.message ?? "")) {
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("config", `${display}: no AWS region: add ?region=<region> to the URL or set AWS_REGION`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("config", `${display}: no AWS region: add ?region=<region> to the URL or set AWS_REGION`);
     }
     const status = statusOf(err);
-    const code = err instanceof _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.S3ServiceException ? err.name : (e.name ?? "error");
+    const code = err instanceof _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__.S3ServiceException ? err.name : (e.name ?? "error");
     if (status === 401 || status === 403) {
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("unauthorized", `${where}: access denied (${code}, HTTP ${status})`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unauthorized", `${where}: access denied (${code}, HTTP ${status})`);
     }
     if (code === "NoSuchBucket")
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("not-found", `${display}: bucket does not exist`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("not-found", `${display}: bucket does not exist`);
     if (status === 404)
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("not-found", `${where}: not found`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("not-found", `${where}: not found`);
     if (status !== undefined && (status >= 500 || status === 429)) {
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("unreachable", `${where}: ${code} (HTTP ${status})`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unreachable", `${where}: ${code} (HTTP ${status})`);
     }
     if (status !== undefined)
-        return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("input", `${where}: ${code} (HTTP ${status})`);
-    return new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("unreachable", `${where}: ${e.message ?? code}`);
+        return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("input", `${where}: ${code} (HTTP ${status})`);
+    return new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unreachable", `${where}: ${e.message ?? code}`);
 }
 const isMissing = (err) => {
     const name = err.name;
@@ -687,10 +689,14 @@ class S3Store {
     client;
     loc;
     display;
-    constructor(client, loc, display) {
+    maxBytes;
+    constructor(client, loc, display, 
+    /** No object the layout holds is larger than an archive may be: refuse more, unread. */
+    maxBytes = _dir_archive__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_MAX_ARCHIVE_BYTES */ .m$) {
         this.client = client;
         this.loc = loc;
         this.display = display;
+        this.maxBytes = maxBytes;
     }
     key = (key) => `${this.loc.prefix}${key}`;
     /** Identifies the store for the per-process memory of its conditional-write support. */
@@ -736,13 +742,30 @@ class S3Store {
     }
     async get(key, signal) {
         try {
-            const out = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(key) }), {
+            const out = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__.GetObjectCommand({ Bucket: this.loc.bucket, Key: this.key(key) }), {
                 abortSignal: signal,
             });
-            const body = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
-            return { body, etag: out.ETag ?? "" };
+            const tooLarge = () => new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("integrity", `${this.display}: ${key} is larger than ${this.maxBytes} bytes; not read`);
+            if ((out.ContentLength ?? 0) > this.maxBytes) {
+                out.Body?.destroy?.();
+                throw tooLarge();
+            }
+            // Content-Length can lie or be absent: count as the stream comes and cut it at the cap.
+            const chunks = [];
+            let size = 0;
+            for await (const chunk of (out.Body ?? [])) {
+                size += chunk.length;
+                if (size > this.maxBytes) {
+                    out.Body.destroy?.();
+                    throw tooLarge();
+                }
+                chunks.push(chunk);
+            }
+            return { body: new Uint8Array(Buffer.concat(chunks)), etag: out.ETag ?? "" };
         }
         catch (err) {
+            if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx)
+                throw err;
             if (!signal.aborted && isMissing(err))
                 return null;
             throw s3Error(this.display, "get", key, err, signal);
@@ -750,7 +773,7 @@ class S3Store {
     }
     async exists(key, signal) {
         try {
-            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.HeadObjectCommand({ Bucket: this.loc.bucket, Key: this.key(key) }), {
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__.HeadObjectCommand({ Bucket: this.loc.bucket, Key: this.key(key) }), {
                 abortSignal: signal,
             });
             return true;
@@ -761,11 +784,36 @@ class S3Store {
             throw s3Error(this.display, "head", key, err, signal);
         }
     }
+    async list(folder, signal) {
+        const prefix = this.key(folder);
+        const names = [];
+        let token;
+        try {
+            do {
+                const out = await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__.ListObjectsV2Command({
+                    Bucket: this.loc.bucket,
+                    Prefix: prefix,
+                    Delimiter: "/",
+                    ...(token ? { ContinuationToken: token } : {}),
+                }), { abortSignal: signal });
+                for (const o of out.Contents ?? [])
+                    if (o.Key)
+                        names.push(o.Key.slice(prefix.length));
+                token = out.IsTruncated ? out.NextContinuationToken : undefined;
+            } while (token);
+        }
+        catch (err) {
+            if (!signal.aborted && isMissing(err))
+                return names;
+            throw s3Error(this.display, "list", folder, err, signal);
+        }
+        return names;
+    }
     async put(key, body, signal) {
         await this.send(key, body, {}, signal);
     }
     async putIfAbsent(key, body, signal) {
-        if (body.length > MULTIPART_BYTES) {
+        if (body.length > _blob__WEBPACK_IMPORTED_MODULE_3__/* .MULTIPART_BYTES */ .p) {
             // Multipart: content-addressed, so a concurrent writer would store the very same bytes.
             try {
                 const upload = new _aws_sdk_lib_storage__WEBPACK_IMPORTED_MODULE_0__/* .Upload */ ._({
@@ -798,7 +846,7 @@ class S3Store {
             return true;
         }
         catch (err) {
-            if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx && err.kind === "conflict")
+            if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx && err.kind === "conflict")
                 return false;
             throw err;
         }
@@ -809,7 +857,7 @@ class S3Store {
             return true;
         }
         catch (err) {
-            if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx && err.kind === "conflict")
+            if (err instanceof _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx && err.kind === "conflict")
                 return false;
             throw err;
         }
@@ -820,7 +868,7 @@ class S3Store {
         if (conditional && rejecting.has(this.storeId))
             return this.send(key, body, {}, signal);
         try {
-            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_2__.PutObjectCommand({
+            await this.client.send(new _aws_sdk_client_s3__WEBPACK_IMPORTED_MODULE_4__.PutObjectCommand({
                 Bucket: this.loc.bucket,
                 Key: this.key(key),
                 Body: body,
@@ -835,7 +883,7 @@ class S3Store {
                 return this.send(key, body, {}, signal);
             }
             if (!signal.aborted && isLostRace(err)) {
-                throw new _errors__WEBPACK_IMPORTED_MODULE_1__/* .RelayError */ .cx("conflict", `${this.display}: ${key} changed concurrently`);
+                throw new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("conflict", `${this.display}: ${key} changed concurrently`);
             }
             throw s3Error(this.display, "put", key, err, signal);
         }
