@@ -70,9 +70,10 @@ describe("the CLI, spelled as Atlas's migrate docs spell it", () => {
       0,
       (r) => {
         const json = JSON.parse(r.out);
-        expect(Object.keys(json)).toEqual(["Slug", "URL", "Link", "Tag", "Digest", "Version", "Backups"]);
+        // The row above already moved the registry's latest to this state, so nothing is sent to it
+        // and it answers no link: Link is left out, as every empty field.
+        expect(Object.keys(json)).toEqual(["Slug", "URL", "Tag", "Digest", "Version", "Backups"]);
         expect(json).toMatchObject({ Slug: slug, URL: `atlas://${slug}?tag=latest`, Tag: "latest" });
-        expect(json.Link).toMatch(LINK);
         expect(json.Backups).toEqual([{ URL: expect.stringMatching(/^file:\/\//) }]); // no Error: it took it
       },
     ],
@@ -184,6 +185,8 @@ describe("the CLI, spelled as Atlas's migrate docs spell it", () => {
           "Message",
           "Source",
           "Trail",
+          "State",
+          "Outcome",
         ]);
         expect(json).toMatchObject({
           Driver: "postgres",

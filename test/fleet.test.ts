@@ -55,13 +55,30 @@ interface JsonRun {
   applied: unknown[];
 }
 
+/** `--format json` prints one document per target, in Atlas's shape (Env, Outcome, NotStarted, Error). */
+function parseRuns(text: string): JsonRun[] {
+  return text
+    .split(/^(?=\{)/m)
+    .filter((doc) => doc.trim() !== "")
+    .map((doc) => {
+      const j = JSON.parse(doc) as Record<string, unknown>;
+      return {
+        label: j.Env as string,
+        outcome: j.Outcome as string,
+        ...(j.NotStarted ? { notStarted: j.NotStarted as string } : {}),
+        ...(j.Error ? { error: { message: j.Error as string } } : {}),
+        applied: (j.Applied as unknown[]) ?? [],
+      };
+    });
+}
+
 async function apply(cwd: string, extra: string[]) {
   const out: string[] = [];
   const err: string[] = [];
   const argv = ["apply", "--config", "file://atlas.hcl", "--env", "tenants", ...extra];
   const code = await runCli(argv, { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd });
   const json = extra.includes("--format");
-  return { code, runs: json ? (JSON.parse(out.join("\n")) as JsonRun[]) : [], out: out.join("\n"), err };
+  return { code, runs: json ? parseRuns(out.join("\n")) : [], out: out.join("\n"), err };
 }
 
 const instance = (label: string) => /\[(.*)\]$/.exec(label)![1]!;
@@ -126,7 +143,7 @@ describe("fleet rollouts", () => {
     const text = await apply(cwd, ["--parallelism", "1", "--max-failures", "1"]);
     expect(text.code).toBe(1);
     expect(text.err.join("\n")).toMatch(/target\(s\) not started \(max-failures reached \(1 failed\)\)/);
-    expect(text.out).toMatch(/8 targets: 1 failed, \d+ not started/);
+    expect(text.err.join("\n")).toMatch(/8 targets: 1 failed, \d+ not started/);
   });
 
   it("canary: a failing canary stops the rollout before any other tenant starts", async () => {
@@ -186,7 +203,7 @@ describe("a fleet of URLs (no env)", () => {
       cwd,
     });
     expect(code).toBe(0);
-    const runs = JSON.parse(out.join("\n")) as JsonRun[];
+    const runs = parseRuns(out.join("\n"));
     expect(runs.map((r) => r.outcome)).toEqual(["applied", "applied", "applied"]);
     expect(runs.map((r) => r.label)).toEqual(urls);
     for (const url of urls) expect(await versions(url)).toEqual(["1", "2"]);

@@ -332,7 +332,7 @@ describe("deployment reports", () => {
 
     const applied = await cli(["apply", "--url", db, "--dir", `atlas://${slug}`, ...repo], cwd);
     expect(applied.code, applied.err).toBe(0);
-    expect(applied.out).toMatch(
+    expect(applied.err).toMatch(
       /Deployment reported to .*: https:\/\/testkit\.atlasgo\.cloud\/deployments\/\d+/,
     );
     const [report] = rig.registry.reports.slice(reportsBefore);

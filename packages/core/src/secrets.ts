@@ -13,6 +13,8 @@ const MIN_KNOWN = 3;
  * read take: PostgreSQL (lib/pq), replica URLs (s3://, atlas://) and directory URLs.
  */
 const SHOWN_PARAMS = new Set([
+  "storage_account",
+  "plain_http",
   "sslmode",
   "sslrootcert",
   "sslcert",
@@ -49,7 +51,7 @@ const URL_IN_TEXT = /(?:\b[A-Za-z][A-Za-z0-9+.-]*:)?\/\/[^\s"'`<>]+/g;
 const URL_PARTS = /^((?:([A-Za-z][A-Za-z0-9+.-]*):)?\/\/)(?:([^/?#@]*)@)?([^?#]*)(?:\?([^#]*))?(#.*)?$/;
 // libpq key/value pairs: `password=x`, `password = 'a \' b'`, `password="x"`.
 const KEY_VALUE =
-  /(^|[\s;,(&?])([A-Za-z_][\w.-]*)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s'",;)&]+)/g;
+  /(^|[\s;,(&?])([A-Za-z_][\w.-]*)(\s*=\s*)('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s'"`,;)&]+)/g;
 const JSON_PAIR = /"([\w.-]+)"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
 
 /** `***` as printed: plain, Markdown-escaped or percent-encoded; hiding it again would change its form. */

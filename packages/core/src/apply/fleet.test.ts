@@ -98,12 +98,12 @@ describe("the fleet summary", () => {
     expect(lines.filter((l) => l.startsWith("- prod\\[")).length).toBe(1998);
     expect(md).toContain("- prod\\[tenant-1999\\]: not started: max-failures reached (2 failed)");
     expect(md.length).toBeLessThan(300_000); // far under GitHub's 1 MiB per step
-    const runsOut = JSON.parse(applyOutputs(runs).runs!) as { Outcome: string; NotStarted?: string }[];
+    const runsOut = JSON.parse(applyOutputs(runs).runs!) as { outcome: string; not_started?: string }[];
     expect(runsOut).toHaveLength(2000);
     expect(runsOut[1999]).toMatchObject({
-      Outcome: "not-started",
-      NotStarted: "max-failures reached (2 failed)",
+      outcome: "not-started",
+      not_started: "max-failures reached (2 failed)",
     });
-    expect(runsOut[7]).toMatchObject({ Outcome: "failed" });
+    expect(runsOut[7]).toMatchObject({ outcome: "failed" });
   });
 });

@@ -253,7 +253,8 @@ async function pushMovingLatest(
   const stop = (index: number, d: Decision) =>
     d.refused
       ? d.refused.message
-      : d.reads[index]?.error
+      : // force replaces a latest that is there but unreadable; an unreachable one is still skipped.
+        d.reads[index]?.error && !(state.force && d.reads[index]!.error!.kind === "integrity")
         ? "not published: its latest could not be read"
         : undefined;
 
@@ -285,7 +286,7 @@ async function pushMovingLatest(
       const role = index > 0 ? "backup" : registry ? "registry" : "primary";
       return notAttempted(replica, d.refused.message, d.refused.kind, role);
     }
-    if (read.error) return readFailed();
+    if (read.error && stop(index, d)) return readFailed();
     const result = ctx.toResult(replica, index, published[index]!);
     result.latestFrom = read.value?.version ?? "";
     return result;

@@ -93,6 +93,7 @@ describe("Atlas's shapes", () => {
       "Start",
       "End",
       "Error",
+      "Outcome",
     ]);
     expect(json.Applied[0]).toEqual({
       Name: "2_b.sql",
@@ -175,6 +176,7 @@ describe("Atlas's shapes", () => {
         env: "prod[a]",
         url: applied.url,
         error: applied.error!.message,
+        outcome: "failed",
       },
     ]);
   });

@@ -405,7 +405,7 @@ describe("the applied state and replica health", () => {
       "- ⚠️ Lagging backups (run `migrate-relay sync`): s3://b/p?region=us-east-1 (at 20240101)",
     );
     const runs = JSON.parse(applyOutputs([{ dir: "atlas://app", result: applied }]).runs!);
-    expect(runs[0].State).toEqual({
+    expect(runs[0].state).toEqual({
       Tag: "latest",
       Version: "20240102",
       Digest: state.digest,
