@@ -232,16 +232,44 @@ describe("fallback reads that notice lag", () => {
       expect(text.out).toMatch(/Migrating to version 000003 \(3 migrations in total\)/);
 
       const again = await cli([...args, "--grant-dir", rig.grantDir, "--format", "json"], cwd);
-      const [result] = JSON.parse(again.out) as ApplyResult[];
-      expect(result!.state).toMatchObject({ tag: "latest", version: "000003", commit: "bb03" });
-      expect(result!.state!.lagging).toEqual([`${flakyUrl()} (at 000002)`]);
-      const trail = result!.trail as { url: string; outcome: string; note?: string }[];
+      // Atlas's MigrateApply JSON, plus State and Trail.
+      const json = JSON.parse(again.out) as {
+        State: {
+          Tag: string;
+          Version: string;
+          Digest: string;
+          Commit: string;
+          PushedAt: string;
+          Lagging: string[];
+        };
+        Trail: { url: string; outcome: string; note?: string }[];
+      };
+      expect(json.State).toMatchObject({ Tag: "latest", Version: "000003", Commit: "bb03" });
+      expect(json.State.Lagging).toEqual([`${flakyUrl()} (at 000002)`]);
+      const trail = json.Trail;
       expect(trail.map((a) => [a.url, a.outcome])).toEqual([
         [`atlas://${slug}`, "failed"],
         [rig.fileUrl, "ok"],
       ]);
       expect(trail[1]!.note).toMatch(/newest of the backups .*lagging: s3:\/\/\S+ \(at 000002\)/);
-      const summary = applySummary([{ dir: `atlas://${slug}`, result: result! }]);
+      const result: ApplyResult = {
+        url: "postgres://db",
+        current: "000003",
+        target: "000003",
+        pending: [],
+        applied: [],
+        dryRun: false,
+        ms: 1,
+        state: {
+          tag: json.State.Tag,
+          version: json.State.Version,
+          digest: json.State.Digest,
+          commit: json.State.Commit,
+          pushedAt: json.State.PushedAt,
+          lagging: json.State.Lagging,
+        },
+      };
+      const summary = applySummary([{ dir: `atlas://${slug}`, result }]);
       expect(summary).toMatch(/- State: tag latest, version 000003, sha256:\w+, commit bb03, pushed /);
       expect(summary).toMatch(/Lagging backups .*s3:\/\/.*\(at 000002\)/);
     } finally {
