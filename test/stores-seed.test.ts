@@ -68,11 +68,12 @@ it("push to all, registry down, apply from each backup in turn as the earlier on
       const database = `${await testDatabase()}?sslmode=disable`;
       const applied = await cli(["apply", "--env", "prod"], { DATABASE_URL: database });
       expect(applied.code, applied.err).toBe(0);
-      const [result] = JSON.parse(applied.out);
-      expect(result.source).toBe(backups[i]!.replace(/:[^:@/]*@/, ":***@"));
-      expect(result.applied).toHaveLength(3);
+      // One Atlas apply document for the one target.
+      const result = JSON.parse(applied.out);
+      expect(result.Source).toBe(backups[i]!.replace(/:[^:@/]*@/, ":***@"));
+      expect(result.Applied).toHaveLength(3);
       // Registry first, then every backup that was made to fail, then the one that served.
-      expect(result.trail.map((a: { outcome: string }) => a.outcome)).toEqual([
+      expect(result.Trail.map((a: { outcome: string }) => a.outcome)).toEqual([
         ...Array(i + 1).fill("failed"),
         "ok",
       ]);

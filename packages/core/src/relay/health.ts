@@ -594,6 +594,8 @@ export interface FallbackPlan {
   newest?: StateInfo;
   /** Backups whose latest is not the newest state, with what they hold. */
   lagging: LaggingReplica[];
+  /** Backups that failed (after retries) when their latest was read: reported, and tried last. */
+  unreadable: { replica: Replica; kind: ErrorKind; message: string; ms: number }[];
   /** The backups' latest states do not extend one another: the configured order decides. */
   conflict?: string;
   ms: number;
@@ -635,6 +637,14 @@ export async function planFallback(
         status: !h.health.latest ? "empty" : h.health.status === "corrupt" ? "corrupt" : "lagging",
       }),
     );
+  const unreadable = heads
+    .filter((h) => h.health.errorKind)
+    .map((h) => ({
+      replica: h.replica,
+      kind: h.health.errorKind!,
+      message: h.health.problems.at(-1) ?? "",
+      ms: h.health.ms,
+    }));
   const manifests = new Map<Replica, Manifest>();
   for (const h of heads) {
     const m = h.manifests.get("latest");
@@ -646,6 +656,7 @@ export async function planFallback(
     ...(holder && verified ? { preloaded: { replica: holder.replica, verified } } : {}),
     ...(newest ? { newest } : {}),
     lagging,
+    unreadable,
     ...(decision.conflict ? { conflict: decision.conflict } : {}),
     ms: performance.now() - started,
   };

@@ -201,7 +201,24 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
     }
     if (!plan && replica === replicas[0] && queue.length > 1 && "tag" in ref && ref.tag === "latest") {
       plan = await planFallback(queue, { limits, secrets, maxBytes });
-      queue.splice(0, queue.length, ...plan.order);
+      // A backup that failed while the plan read it (retries spent) is on the trail, not read again;
+      // one that refuses this token stays queued, so the read stops there as it would in order.
+      const failed = plan.unreadable.filter(isEligible);
+      for (const u of failed) {
+        const skipped: Attempt = {
+          url: u.replica.display,
+          kind: u.replica.kind,
+          outcome: "failed",
+          ms: u.ms,
+          error: u.message,
+          errorKind: u.kind,
+          eligible: true,
+        };
+        trail.push(skipped);
+        options.onAttempt?.(skipped);
+      }
+      const skip = new Set(failed.map((u) => u.replica));
+      queue.splice(0, queue.length, ...plan.order.filter((r) => !skip.has(r)));
     }
   }
   const kinds = new Set(trail.map((a) => a.errorKind));

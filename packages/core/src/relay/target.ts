@@ -15,7 +15,7 @@ export interface TargetLimits {
 
 /** Errors after which another attempt, or another replica, may succeed (docs/relay.md). */
 const ELIGIBLE: ErrorKind[] = ["unreachable", "not-found", "integrity", "conflict"];
-export const isEligible = (err: RelayError) => ELIGIBLE.includes(err.kind);
+export const isEligible = (err: { kind: ErrorKind }) => ELIGIBLE.includes(err.kind);
 /** Worth another attempt at the same replica: a missing tag or bad content will not fix itself. */
 const RETRYABLE: ErrorKind[] = ["unreachable", "conflict"];
 
