@@ -64,6 +64,10 @@ export async function startOciRegistry(
     };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw err;
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    // The one server npm does not ship: say how to get it rather than fail with a bare ENOENT.
+    throw new Error(
+      `${(err as Error).message}: the OCI store tests run Debian's distribution registry; install it with apt-get install -y docker-registry apache2-utils (as .ci/run does)`,
+    );
   }
 }
