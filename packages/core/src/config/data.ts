@@ -10,7 +10,7 @@ import { hashDir } from "../dir/sum";
 import { configError, messageOf } from "../errors";
 import { FormatTemplate } from "../gotemplate";
 import { redactUrl } from "../secrets";
-import { toJson, type Value } from "./values";
+import { toJson, type Value } from "./hcl/values";
 
 export const DATA_SOURCES = ["runtimevar", "template_dir"] as const;
 
