@@ -6,6 +6,7 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { configError, type ErrorKind, messageOf, RelayError } from "../errors";
 import { redact, redactUrl } from "../secrets";
+import { DEFAULT_LOCK_TIMEOUT_MS } from "../settings";
 import { notCleanReason } from "./clean";
 import type { PostgresTarget } from "./connection";
 import { closeQuietly, connect, parsePostgresUrl } from "./connection";
@@ -24,7 +25,6 @@ import {
 import type { ApplyOptions, ApplyResult } from "./types";
 import { REVISION_TYPE } from "./types";
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 const TX_MODES: readonly TxMode[] = ["file", "all", "none"];
 const EXEC_ORDERS = ["linear", "linear-skip", "non-linear"];
 

@@ -4,6 +4,7 @@ import type { ConnectionOptions } from "node:tls";
 import pg from "pg";
 import { configError, RelayError } from "../errors";
 import { redact, redactUrl, secretsOf } from "../secrets";
+import { DEFAULT_PG_CONNECT_TIMEOUT_MS } from "../settings";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
@@ -74,7 +75,7 @@ export function parsePostgresUrl(raw: string): PostgresTarget {
     password: url.password ? decodeURIComponent(url.password) : (q.get("password") ?? undefined),
     database: database || undefined,
     application_name: q.get("application_name") ?? "migrate-relay",
-    connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : 10_000,
+    connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : DEFAULT_PG_CONNECT_TIMEOUT_MS,
     options: settings.length ? settings.join(" ") : undefined,
   };
   const ssl: ConnectionOptions = {};

@@ -8,6 +8,7 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, inputError, isRelayError, messageOf } from "../errors";
 import { redactUrl } from "../secrets";
+import { DEFAULT_PARALLELISM } from "../settings";
 import { applyDir } from "./apply";
 import { type ApplyTarget, flagName, type SettingName } from "./inputs";
 import type { AppliedFile, AppliedState, ApplyOptions, ApplyResult } from "./types";
@@ -22,8 +23,6 @@ export const FLEET_OUTCOMES: readonly FleetOutcome[] = [
   "dry-run",
   "up-to-date",
 ];
-
-export const DEFAULT_PARALLELISM = 4;
 
 /** This job's part of the fleet: shard `index` of `count` (1-based, as written: `2/4`). */
 export interface Shard {

@@ -1,9 +1,8 @@
-export { applyDir, checkApplyOptions, DEFAULT_LOCK_TIMEOUT_MS } from "./apply";
+export { applyDir, checkApplyOptions } from "./apply";
 export type { PostgresTarget, SslMode } from "./connection";
 export { parsePostgresUrl } from "./connection";
 export {
   applyFleet,
-  DEFAULT_PARALLELISM,
   FLEET_OUTCOMES,
   type FleetDir,
   type FleetInputs,

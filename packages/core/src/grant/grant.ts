@@ -5,8 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_GRANT_TTL_MS } from "../settings";
 
-export const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 

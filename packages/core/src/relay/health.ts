@@ -7,11 +7,11 @@ import type { ErrorKind } from "../errors";
 import { CloudReplica } from "../replica/cloud";
 import type { Manifest, Replica, State } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_SYNC_RETRIES } from "../settings";
 import { compareVersions, extendsState } from "./lineage";
 import { runTarget, type TargetLimits } from "./target";
 import { type Verified, verifyFetched } from "./verify";
 
-export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
 /** Tag manifests read at once per replica (a repository tagged per commit holds many). */
 const TAG_READS_AT_ONCE = 8;
 
@@ -289,7 +289,7 @@ async function inspectHeads(replicas: Replica[], options: HealthOptions) {
   const ctx: Context = {
     limits: {
       timeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
-      retries: options.retries ?? 0,
+      retries: options.retries ?? DEFAULT_HEALTH_RETRIES,
       ...(options.signal ? { signal: options.signal } : {}),
     },
     secrets: [...(options.secrets ?? []), ...envSecrets(), ...(registry ? [registry.token] : [])],
@@ -478,7 +478,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
     }
     return loading;
   };
-  const limits = { ...ctx.limits, retries: options.retries ?? 2 };
+  const limits = { ...ctx.limits, retries: options.retries ?? DEFAULT_SYNC_RETRIES };
   await Promise.all(
     [...plans].map(async ([head, planned]) => {
       for (const step of planned) {

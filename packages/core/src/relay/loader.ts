@@ -7,6 +7,7 @@ import type { ResolvedEnv } from "../config/types";
 import { readDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { CloudReplica } from "../replica/cloud";
+import { isRegistryUrl } from "../settings";
 import { laggingText } from "./health";
 import { type Attempt, type PullOptions, type PullResult, pull } from "./pull";
 import type { Repo } from "./repo";
@@ -61,7 +62,7 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
     return repo;
   };
   const load = (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir> => {
-    if (!/^atlas:\/\//i.test(target.dir)) {
+    if (!isRegistryUrl(target.dir)) {
       // A local directory is read once too: a fleet of targets shares one copy in memory.
       let reading = pulled.get(target.dir);
       if (!reading) {
@@ -91,7 +92,7 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
   };
   return Object.assign(load, {
     registryOf(target: { dir: string; env?: ResolvedEnv }) {
-      if (!/^atlas:\/\//i.test(target.dir)) return undefined;
+      if (!isRegistryUrl(target.dir)) return undefined;
       const primary = repoOf(target).replicas[0];
       return primary instanceof CloudReplica ? primary : undefined;
     },

@@ -8,13 +8,10 @@ import { CloudReplica, describe } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
 import type { Replica, StateRef } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_PULL_RETRIES, DEFAULT_PULL_TIMEOUT_MS } from "../settings";
 import { type FallbackPlan, type LaggingReplica, laggingText, planFallback } from "./health";
 import { isEligible, runTarget, type TargetOutcome } from "./target";
 import { type Verified, verifyFetched as verify } from "./verify";
-
-export const DEFAULT_PULL_TIMEOUT_MS = 10_000;
-/** The next replica is the retry: a refused registry should cost milliseconds, not a backoff. */
-export const DEFAULT_PULL_RETRIES = 0;
 
 export interface PullOptions {
   /** Tag or version; default the primary URL's own (`atlas://app?tag=x`), else `latest`. */

@@ -5,12 +5,10 @@ import { type GrantCheck, GrantStore } from "../grant/grant";
 import { CloudReplica } from "../replica/cloud";
 import type { LatestState, Published, Replica, State } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_PUSH_RETRIES, DEFAULT_PUSH_TIMEOUT_MS } from "../settings";
 import { decideLatest } from "./latest";
 import { buildState, type StateOptions } from "./state";
 import { runTarget, type TargetLimits, type TargetOutcome } from "./target";
-
-export const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
-export const DEFAULT_PUSH_RETRIES = 2;
 
 export interface PushOptions extends StateOptions {
   /** Per-target time for the whole turn, retries included. */
