@@ -2,6 +2,7 @@ import {
   type AppliedFile,
   type ApplyOptions,
   type ApplyResult,
+  type ApplyTarget,
   applyFleet,
   applyOptionsOf,
   deploymentLine,
@@ -18,8 +19,8 @@ import { bool, type ParsedFlags, str } from "../args";
 import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
 import type { Command, Io } from "../command";
 import { whileStoppable } from "../signals";
-import { dirLoader, RELAY_FLAGS } from "./apply-relay";
-import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
+import { dirLoader, RELAY_FLAGS } from "./read-dir";
+import { selectTargets, TARGET_FLAGS } from "./targets";
 
 function fileLine(f: AppliedFile): string {
   const time = `${f.ms.toFixed(1)} ms`;
@@ -48,7 +49,7 @@ function countsLine(runs: readonly FleetRun[]): string {
   return `${runs.length} targets: ${parts.join(", ")}`;
 }
 
-function optionsOf(flags: ParsedFlags, target: Target): ApplyOptions {
+function optionsOf(flags: ParsedFlags, target: ApplyTarget): ApplyOptions {
   return applyOptionsOf(
     target.url,
     {
@@ -170,7 +171,7 @@ export const applyCommand: Command = {
           io.err(
             `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
           ),
-        onFile: (target: Target, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
+        onFile: (target: ApplyTarget, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
         onDone: (run) => io.err(`${prefix(run.label)}${summaryLine(run.result)}`),
       });
       const notStarted = fleet.runs.filter((r) => r.outcome === "not-started");

@@ -10,8 +10,8 @@ import {
 import { str } from "../args";
 import { formatOf, noteAtlasFlags, printStatus } from "../atlas-flags";
 import type { Command, Io } from "../command";
-import { dirLoader, RELAY_FLAGS } from "./apply-relay";
-import { selectTargets, TARGET_FLAGS } from "./apply-targets";
+import { dirLoader, RELAY_FLAGS } from "./read-dir";
+import { selectTargets, TARGET_FLAGS } from "./targets";
 
 export const statusCommand: Command = {
   name: "status",
