@@ -1,9 +1,9 @@
 import {
   dirStatus,
+  failedStatus,
+  failureOf,
   inputError,
   isRelayError,
-  messageOf,
-  PullError,
   redactUrl,
   type StatusResult,
 } from "@migrate-relay/core";
@@ -45,18 +45,8 @@ export const statusCommand: Command = {
         });
       } catch (err) {
         if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-        const trail = err instanceof PullError ? { trail: err.trail } : {};
-        result = {
-          url: redactUrl(target.url),
-          status: "OK",
-          current: "",
-          next: "",
-          executed: 0,
-          pending: [],
-          revisionsSchema: "",
-          error: { kind: err.kind, message: messageOf(err) },
-          ...trail,
-        };
+        const { error, trail } = failureOf(err);
+        result = failedStatus(redactUrl(target.url), error, trail ? { trail } : {});
       }
       results.push(result);
       if (target.label) io.err(`env ${target.label} (${result.url}):`);

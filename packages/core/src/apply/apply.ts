@@ -14,6 +14,7 @@ import { prepareFiles, runFiles } from "./execute";
 import { sumHashes } from "./hashes";
 import { acquireApplyLock, type HeldLock } from "./lock";
 import { checkPlanOptions, planPending } from "./plan";
+import { emptyResult } from "./result";
 import {
   DEFAULT_REVISIONS_SCHEMA,
   ensureRevisionsTable,
@@ -55,18 +56,7 @@ export function checkApplyOptions(options: ApplyOptions): PostgresTarget {
 export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promise<ApplyResult> {
   const target = checkApplyOptions(options);
   const started = performance.now();
-  const result: ApplyResult = {
-    url: target.display,
-    current: "",
-    target: "",
-    pending: [],
-    applied: [],
-    dryRun: options.dryRun === true,
-    ms: 0,
-    ...(options.source !== undefined ? { source: options.source } : {}),
-    ...(options.trail !== undefined ? { trail: options.trail } : {}),
-    ...(options.state !== undefined ? { state: options.state } : {}),
-  };
+  const result = emptyResult(target.display, options.dryRun === true, options);
   let work: pg.Client | undefined;
   let lockClient: pg.Client | undefined;
   let lock: HeldLock | undefined;

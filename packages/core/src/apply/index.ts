@@ -32,6 +32,16 @@ export type { Plan, PlanInput } from "./plan";
 export { planPending } from "./plan";
 export type { ReplayResult } from "./replay";
 export { replayDir } from "./replay";
+export {
+  type DirOrigin,
+  emptyResult,
+  emptyStatus,
+  type Failure,
+  failedResult,
+  failedStatus,
+  failureOf,
+  originOf,
+} from "./result";
 export type { RevisionRow } from "./revisions";
 export { createTableSql, DEFAULT_REVISIONS_SCHEMA, OPERATOR_VERSION, REVISIONS_TABLE } from "./revisions";
 export type { StatusOptions, StatusResult } from "./status";

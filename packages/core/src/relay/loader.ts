@@ -2,6 +2,7 @@
 // registry first, then the env's backups, verified), once per distinct repository even for many
 // targets (for_each); a local directory once per path. Shared by the CLI and the apply action.
 
+import type { DirOrigin } from "../apply/result";
 import type { AppliedState } from "../apply/types";
 import type { ResolvedEnv } from "../config/types";
 import { readDir } from "../dir/index";
@@ -9,18 +10,14 @@ import type { MigrationDir } from "../dir/types";
 import { CloudReplica } from "../replica/cloud";
 import { isRegistryUrl } from "../settings";
 import { laggingText } from "./health";
-import { type Attempt, type PullOptions, type PullResult, pull } from "./pull";
+import { type PullOptions, type PullResult, pull } from "./pull";
 import type { Repo } from "./repo";
 
-export interface LoadedDir {
+/** A directory as read for apply or status; source, trail and state when read through the relay. */
+export interface LoadedDir extends DirOrigin {
   dir: MigrationDir;
-  /** Where it came from when read through the relay (redacted URL). */
-  source?: string;
-  trail?: Attempt[];
   /** The state's digest, when read through the relay. */
   digest?: string;
-  /** The state read (tag, version, digest, commit, push time, lagging backups), through the relay. */
-  state?: AppliedState;
 }
 
 /** What apply names as applied: the served state, and the backups found behind it. */

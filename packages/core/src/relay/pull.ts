@@ -6,7 +6,7 @@ import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { GrantStore } from "../grant/grant";
 import { CloudReplica, describe } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
-import type { Replica, StateRef } from "../replica/types";
+import type { Attempt, Replica, StateRef } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
 import { DEFAULT_PULL_RETRIES, DEFAULT_PULL_TIMEOUT_MS } from "../settings";
 import { type FallbackPlan, type LaggingReplica, laggingText, planFallback } from "./health";
@@ -24,19 +24,6 @@ export interface PullOptions {
   signal?: AbortSignal;
   maxArchiveBytes?: number;
   onAttempt?: (attempt: Attempt) => void;
-}
-
-export interface Attempt {
-  url: string;
-  kind: Replica["kind"];
-  outcome: "ok" | "failed";
-  error?: string;
-  errorKind?: ErrorKind;
-  /** Whether the failure allowed moving on to the next replica. */
-  eligible?: boolean;
-  /** What was verified, or why the replica was used despite the registry being down. */
-  note?: string;
-  ms: number;
 }
 
 /** The state a read served, named so a user can find it again (tag, version, digest, commit, time). */

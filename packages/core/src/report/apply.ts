@@ -1,7 +1,7 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
 import { FLEET_OUTCOMES, type FleetOutcome, outcomeOf, type Shard } from "../apply/fleet";
 import type { AppliedFile, ApplyResult } from "../apply/types";
-import type { Attempt } from "../relay/pull";
+import type { Attempt } from "../replica/types";
 import { redact, redactUrl } from "../secrets";
 import { isRegistryUrl } from "../settings";
 import { atlasActionRuns } from "./atlas";
@@ -106,7 +106,7 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   const out: string[] = [];
   const icon = r.error ? "❌" : r.dryRun ? "🧪" : "✅";
   if (heading) out.push(`#### ${icon} ${escapeInline(clean(run.label ?? r.url))}`, "");
-  const trail = (r.trail ?? []) as Attempt[];
+  const trail = r.trail ?? [];
   if (trail.length) out.push(`Source: ${escapeInline(clean(trailText(trail)))}`, "");
   else if (!isRegistryUrl(run.dir))
     out.push(`Source: ${codeSpan(clean(redactUrl(run.dir)))} (local directory)`, "");
