@@ -9,7 +9,7 @@ import type { Manifest, Replica, State } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
 import { DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_SYNC_RETRIES } from "../settings";
 import { compareVersions, extendsState } from "./lineage";
-import { runTarget, type TargetLimits } from "./target";
+import { runTurn, type TurnLimits } from "./turn";
 import { type Verified, verifyFetched } from "./verify";
 
 /** Tag manifests read at once per replica (a repository tagged per commit holds many). */
@@ -92,7 +92,7 @@ interface Head {
 }
 
 interface Context {
-  limits: TargetLimits;
+  limits: TurnLimits;
   secrets: string[];
   maxBytes: number;
 }
@@ -152,7 +152,7 @@ async function readHead(
     ms: 0,
   };
   const head: Head = { replica, health, manifests: new Map(), verified: new Map() };
-  const outcome = await runTarget(replica, ctx.limits, ctx.secrets, async (signal) => {
+  const outcome = await runTurn(replica, ctx.limits, ctx.secrets, async (signal) => {
     if (!replica.manifest || !replica.tags) {
       // The registry keeps no manifests: its latest is the archive itself, verified here.
       try {
@@ -232,7 +232,7 @@ async function verifiedState(heads: Head[], digest: string, ctx: Context): Promi
   for (const head of heads) {
     const manifest = [...head.manifests.values()].find((m) => m.digest === digest);
     if (!manifest || !head.replica.fetchManifest || head.health.status === "unreachable") continue;
-    const outcome = await runTarget(head.replica, ctx.limits, ctx.secrets, async (signal) =>
+    const outcome = await runTurn(head.replica, ctx.limits, ctx.secrets, async (signal) =>
       verifyFetched(await head.replica.fetchManifest!(manifest, signal), ctx.maxBytes),
     );
     if (outcome.value) {
@@ -489,7 +489,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
           step.error = `no replica holds ${short(step.digest)} intact`;
         } else {
           const state = stateFor(verified, manifestFor(heads, step.digest, step.tag), step, options.repo);
-          const outcome = await runTarget(head.replica, limits, ctx.secrets, (signal) =>
+          const outcome = await runTurn(head.replica, limits, ctx.secrets, (signal) =>
             head.replica.publish(state, { signal }),
           );
           step.ok = outcome.value !== undefined && outcome.value.latestMoved !== false;
@@ -608,7 +608,7 @@ export interface FallbackPlan {
  */
 export async function planFallback(
   backups: Replica[],
-  options: { limits: TargetLimits; secrets: string[]; maxBytes: number },
+  options: { limits: TurnLimits; secrets: string[]; maxBytes: number },
 ): Promise<FallbackPlan> {
   const started = performance.now();
   const ctx: Context = options;

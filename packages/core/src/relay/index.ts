@@ -15,5 +15,5 @@ export {
 } from "./repo";
 export { runContextFromEnv } from "./run-context";
 export { buildState, type StateOptions, sha256Digest } from "./state";
-export { isEligible } from "./target";
+export { isEligible } from "./turn";
 export { type Verified, verifyFetched } from "./verify";
