@@ -47,15 +47,6 @@ export function defaultGrantDir(env: Record<string, string | undefined> = proces
   return join(home, "grants");
 }
 
-/** The CI system the environment variables name (for the grant directory and log lines). */
-export function ciSystem(env: Record<string, string | undefined>): string | undefined {
-  if (env.GITHUB_ACTIONS === "true") return "github";
-  if (env.GITLAB_CI === "true") return "gitlab";
-  if (env.CIRCLECI === "true") return "circleci";
-  if (env.BITBUCKET_BUILD_NUMBER) return "bitbucket";
-  return undefined;
-}
-
 /** The token's public identity: first 16 hex of its SHA-256 (also the actions' cache key part). */
 export const tokenSha256 = (token: string): string =>
   createHash("sha256").update(token).digest("hex").slice(0, 16);

@@ -4,18 +4,8 @@
 // Compare-and-swap takes an exclusive lock file (O_CREAT|O_EXCL) beside the key: writers that all
 // use this code exclude each other on a local disk and on NFSv3+; a lock older than STALE_LOCK_MS
 // (a crashed writer) is broken.
-import { createHash, randomBytes } from "node:crypto";
-import {
-  type FileHandle,
-  mkdir,
-  open,
-  readdir,
-  readFile,
-  rename,
-  rm,
-  stat,
-  writeFile,
-} from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { type FileHandle, mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { dirname, join, sep } from "node:path";
 import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/archive";
 import { replaceFile } from "../durable";
