@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import pg from "pg";
 import { configError, RelayError } from "../errors";
-import { redact, redactUrl, secretsOf } from "../secrets";
+import { POSTGRES_PARAMS, redact, redactUrl, secretsOf } from "../secrets";
 import { DEFAULT_PG_CONNECT_TIMEOUT_MS } from "../settings";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
@@ -24,21 +24,7 @@ export interface PostgresTarget {
 }
 
 // Query parameters that configure the connection itself; any other is sent as a server setting, as lib/pq does.
-const CLIENT_PARAMS = new Set([
-  "sslmode",
-  "sslrootcert",
-  "sslcert",
-  "sslkey",
-  "connect_timeout",
-  "application_name",
-  "host",
-  "port",
-  "user",
-  "password",
-  "dbname",
-  "options",
-  "search_path",
-]);
+const CLIENT_PARAMS = new Set<string>([...POSTGRES_PARAMS, "password"]);
 
 /** Parses `postgres://user:pass@host:port/db?search_path=s&sslmode=disable`. Throws a config error. */
 export function parsePostgresUrl(raw: string): PostgresTarget {
