@@ -1,6 +1,6 @@
 // Flags that take a duration or a count, as Atlas spells them; defaults come from core's settings.
 import { inputError, parseDuration as parse } from "@migrate-relay/core";
-import { type ParsedFlags, str } from "./args";
+import { type FlagSpec, type ParsedFlags, str } from "./args";
 
 /** Go-style durations as Atlas takes them ("10s", "1m30s", "500ms"); a bare number is seconds. */
 export const parseDuration = (text: string, flag: string): number => parse(text, `--${flag}`);
@@ -24,3 +24,19 @@ export function retriesFlag(flags: ParsedFlags, fallback: number): number {
   if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
   return retries;
 }
+
+/** The `--timeout` flag, its default shown as a duration. */
+export const timeoutFlagSpec = (description: string, ms: number): FlagSpec => ({
+  name: "timeout",
+  type: "string",
+  description,
+  default: durationText(ms),
+});
+
+/** The `--retries` flag. */
+export const retriesFlagSpec = (description: string, fallback: number): FlagSpec => ({
+  name: "retries",
+  type: "string",
+  description,
+  default: String(fallback),
+});

@@ -15,7 +15,7 @@ import {
 import { str } from "../args";
 import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
-import { durationFlag, durationText, retriesFlag } from "../duration";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { envFromFlags, grantsFromFlags, REPO_FLAGS, registryDirOf, repoFromFlags } from "./repo-flags";
 
 /** One line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
@@ -42,18 +42,8 @@ export const pullCommand: Command = {
     },
     { name: "tag", type: "string", description: "the tag to read [default latest]" },
     { name: "version", type: "string", description: "read the state whose last file is this version" },
-    {
-      name: "timeout",
-      type: "string",
-      description: "per-replica time before moving on",
-      default: durationText(DEFAULT_PULL_TIMEOUT_MS),
-    },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per replica before moving on",
-      default: String(DEFAULT_PULL_RETRIES),
-    },
+    timeoutFlagSpec("per-replica time before moving on", DEFAULT_PULL_TIMEOUT_MS),
+    retriesFlagSpec("extra attempts per replica before moving on", DEFAULT_PULL_RETRIES),
   ],
   async run({ flags, positionals }, io) {
     if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);

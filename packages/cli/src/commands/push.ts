@@ -19,7 +19,7 @@ import {
 import { bool, type ParsedFlags, str } from "../args";
 import { ATLAS_COMPAT_FLAGS, formatOf, noteAtlasFlags, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
-import { durationFlag, durationText, retriesFlag } from "../duration";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { whileStoppable } from "../signals";
 import { envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./repo-flags";
 
@@ -77,18 +77,8 @@ export const pushCommand: Command = {
     { name: "tag", type: "string", description: "the tag to publish [default latest]" },
     { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
     { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
-    {
-      name: "timeout",
-      type: "string",
-      description: "per-target time, retries included",
-      default: durationText(DEFAULT_PUSH_TIMEOUT_MS),
-    },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per target after a transient error",
-      default: String(DEFAULT_PUSH_RETRIES),
-    },
+    timeoutFlagSpec("per-target time, retries included", DEFAULT_PUSH_TIMEOUT_MS),
+    retriesFlagSpec("extra attempts per target after a transient error", DEFAULT_PUSH_RETRIES),
     ...ATLAS_COMPAT_FLAGS,
     {
       name: "lock-timeout",

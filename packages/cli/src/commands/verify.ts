@@ -20,19 +20,14 @@ import {
 import { bool, type FlagSpec, type ParsedFlags, str } from "../args";
 import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command, Io } from "../command";
-import { durationFlag, durationText, retriesFlag } from "../duration";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { envFromFlags, REPO_FLAGS, registryDirOf, repoFromFlags } from "./repo-flags";
 
 /** The repository flags, minus the grant's (neither command needs a license grant). */
 const FLAGS: FlagSpec[] = [
   { name: "dir", type: "string", description: "atlas://<repo> whose replicas to check" },
   ...REPO_FLAGS.filter((f) => f.name !== "grant-dir" && f.name !== "grant-ttl"),
-  {
-    name: "timeout",
-    type: "string",
-    description: "per-replica time for its reads",
-    default: durationText(DEFAULT_HEALTH_TIMEOUT_MS),
-  },
+  timeoutFlagSpec("per-replica time for its reads", DEFAULT_HEALTH_TIMEOUT_MS),
   {
     name: "summary",
     type: "string",
@@ -102,12 +97,7 @@ export const syncCommand: Command = {
   flags: [
     ...FLAGS,
     { name: "dry-run", type: "bool", description: "print the copies it would make; write nothing" },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per copy after a transient error",
-      default: String(DEFAULT_SYNC_RETRIES),
-    },
+    retriesFlagSpec("extra attempts per copy after a transient error", DEFAULT_SYNC_RETRIES),
   ],
   async run({ flags, positionals }, io) {
     if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
