@@ -14,6 +14,7 @@ import {
   readDir,
   replayDir,
   runContextFromEnv,
+  setting,
   type TargetResult,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
@@ -100,7 +101,7 @@ export const pushCommand: Command = {
       "revisions-schema": "push writes no revisions table",
     });
     const env = await envFromFlags(flags, io);
-    const source = str(flags, "dir") ?? env?.migration.dir ?? DEFAULT_DIR;
+    const source = setting(str(flags, "dir"), env?.migration.dir, DEFAULT_DIR);
     if (isRegistryUrl(source)) {
       throw inputError(`push reads a local directory: --dir ${source} is a registry URL (use file://...)`);
     }
@@ -108,7 +109,7 @@ export const pushCommand: Command = {
     const retries = retriesFlag(flags, DEFAULT_PUSH_RETRIES);
     const dir = await readDir(source, io.cwd);
     // Publish only a directory that applies: a failed replay stops here, before any target is written.
-    const devUrl = str(flags, "dev-url") ?? env?.dev;
+    const devUrl = setting(str(flags, "dev-url"), env?.dev);
     if (devUrl) {
       const replay = await whileStoppable(io, "dropping the scratch database and stopping", (signal) =>
         replayDir(devUrl, dir, { signal }),

@@ -10,6 +10,7 @@ import {
   openRepo,
   type Repo,
   type ResolvedEnv,
+  setting,
 } from "@migrate-relay/core";
 import { type FlagSpec, list, type ParsedFlags, str } from "../args";
 import { FORMAT_FLAG } from "../atlas-flags";
@@ -61,7 +62,7 @@ export async function envFromFlags(flags: ParsedFlags, io: Io): Promise<Resolved
 
 /** The registry repository --dir (or the env's migration.dir) names, when it is an atlas:// URL. */
 export const registryDirOf = (flags: ParsedFlags, env: ResolvedEnv | undefined): string | undefined => {
-  const dir = str(flags, "dir") ?? env?.migration.dir;
+  const dir = setting(str(flags, "dir"), env?.migration.dir);
   return dir && isRegistryUrl(dir) ? dir : undefined;
 };
 

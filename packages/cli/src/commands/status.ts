@@ -6,6 +6,7 @@ import {
   isRelayError,
   redactUrl,
   type StatusResult,
+  setting,
 } from "@migrate-relay/core";
 import { str } from "../args";
 import { formatOf, noteAtlasFlags, printStatus } from "../atlas-flags";
@@ -38,8 +39,8 @@ export const statusCommand: Command = {
         const loaded = await loadDir(target);
         result = await dirStatus(loaded.dir, {
           url: target.url,
-          revisionsSchema: str(flags, "revisions-schema") ?? target.env?.migration.revisionsSchema,
-          baseline: str(flags, "baseline") ?? target.env?.migration.baseline,
+          revisionsSchema: setting(str(flags, "revisions-schema"), target.env?.migration.revisionsSchema),
+          baseline: setting(str(flags, "baseline"), target.env?.migration.baseline),
           source: loaded.source,
           trail: loaded.trail,
         });

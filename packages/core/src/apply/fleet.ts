@@ -8,7 +8,7 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, inputError, isRelayError, messageOf } from "../errors";
 import { redactUrl } from "../secrets";
-import { DEFAULT_PARALLELISM } from "../settings";
+import { DEFAULT_PARALLELISM, given as givenSetting } from "../settings";
 import { applyDir } from "./apply";
 import { type ApplyTarget, flagName, type SettingName } from "./inputs";
 import { type DirOrigin, emptyResult, failedResult, failureOf, originOf } from "./result";
@@ -48,7 +48,8 @@ export interface FleetInputs {
   maxFailures?: string;
 }
 
-const given = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** Rollout settings are read trimmed (a matrix value may carry spaces). */
+const given = (v: string | undefined) => givenSetting(v?.trim());
 
 function wholeNumber(text: string | undefined, name: string): number | undefined {
   const t = given(text);
