@@ -16,10 +16,17 @@ export function setting<T>(explicit: T | "" | undefined, env: T | "" | undefined
   return given(explicit) ?? given(env) ?? fallback;
 }
 
+/** How a setting is called in messages: `--amount` (CLI), `input "amount"` (actions). */
+export type SettingName = (setting: string) => string;
+export const flagName: SettingName = (setting) => `--${setting}`;
+
 /** Where a setting comes from when nothing names it. */
 export const DEFAULT_CONFIG = "file://atlas.hcl";
 export const DEFAULT_DIR = "file://migrations";
 export const DEFAULT_TAG = "latest";
+/** Apply: the transaction mode of a file without `atlas:txmode`, and what to do with files added out of order. */
+export const DEFAULT_TX_MODE = "file";
+export const DEFAULT_EXEC_ORDER = "linear";
 
 /** Push: per target for its whole turn (retries included), and extra attempts after a transient error. */
 export const DEFAULT_PUSH_TIMEOUT_MS = 60_000;

@@ -5,6 +5,10 @@ import {
   type ApplyTarget,
   applyFleet,
   applyOptionsOf,
+  DEFAULT_EXEC_ORDER,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_PARALLELISM,
+  DEFAULT_TX_MODE,
   deploymentLine,
   FLEET_OUTCOMES,
   type FleetRun,
@@ -18,6 +22,7 @@ import {
 import { bool, type ParsedFlags, str } from "../args";
 import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
 import type { Command, Io } from "../command";
+import { durationText } from "../duration";
 import { whileStoppable } from "../signals";
 import { dirLoader, RELAY_FLAGS } from "./read-dir";
 import { selectTargets, TARGET_FLAGS } from "./targets";
@@ -77,12 +82,16 @@ export const applyCommand: Command = {
   flags: [
     ...TARGET_FLAGS,
     ...RELAY_FLAGS,
-    { name: "tx-mode", type: "string", description: "transaction mode: file, all or none", default: "file" },
+    {
+      name: "tx-mode",
+      type: "string",
+      description: "transaction mode: file, all or none",
+      default: DEFAULT_TX_MODE,
+    },
     {
       name: "exec-order",
       type: "string",
-      description:
-        "files added out of order: linear (error), linear-skip (skip), non-linear (run) [default linear]",
+      description: `files added out of order: linear (error), linear-skip (skip), non-linear (run) [default ${DEFAULT_EXEC_ORDER}]`,
     },
     {
       name: "baseline",
@@ -103,7 +112,7 @@ export const applyCommand: Command = {
     {
       name: "parallelism",
       type: "string",
-      description: "several targets (for_each): apply to this many at once [default 4]",
+      description: `several targets (for_each): apply to this many at once [default ${DEFAULT_PARALLELISM}]`,
     },
     {
       name: "shard",
@@ -124,7 +133,7 @@ export const applyCommand: Command = {
     {
       name: "lock-timeout",
       type: "string",
-      description: "how long to wait for another apply's lock [default 10s]",
+      description: `how long to wait for another apply's lock [default ${durationText(DEFAULT_LOCK_TIMEOUT_MS)}]`,
     },
   ],
   async run({ flags, positionals }, io: Io) {

@@ -66,7 +66,7 @@ export const pushCommand: Command = {
     {
       name: "dir",
       type: "string",
-      description: "the migration directory to publish [default file://migrations]",
+      description: `the migration directory to publish [default ${DEFAULT_DIR}]`,
     },
     ...REPO_FLAGS,
     {
@@ -75,7 +75,7 @@ export const pushCommand: Command = {
       description:
         "a dev database: every file runs on a scratch database beside it before anything is published [default: the env's dev]",
     },
-    { name: "tag", type: "string", description: "the tag to publish [default latest]" },
+    { name: "tag", type: "string", description: `the tag to publish [default ${DEFAULT_TAG}]` },
     { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
     { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
     timeoutFlagSpec("per-target time, retries included", DEFAULT_PUSH_TIMEOUT_MS),

@@ -6,7 +6,7 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { configError, type ErrorKind, messageOf, RelayError } from "../errors";
 import { redact, redactUrl } from "../secrets";
-import { DEFAULT_LOCK_TIMEOUT_MS } from "../settings";
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TX_MODE } from "../settings";
 import { notCleanReason } from "./clean";
 import type { PostgresTarget } from "./connection";
 import { closeQuietly, connect, parsePostgresUrl } from "./connection";
@@ -91,7 +91,7 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
     result.current = revisions[revisions.length - 1]?.version ?? plan.baseline?.version ?? "";
     result.pending = plan.run.map((f) => f.name);
     result.target = plan.run[plan.run.length - 1]?.version ?? result.current;
-    const prepared = prepareFiles(plan.run, options.txMode ?? "file", sumHashes(dir.sum));
+    const prepared = prepareFiles(plan.run, options.txMode ?? DEFAULT_TX_MODE, sumHashes(dir.sum));
     if (dryRun) return result;
 
     if (plan.baseline) {

@@ -8,9 +8,9 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, inputError, isRelayError, messageOf } from "../errors";
 import { redactUrl } from "../secrets";
-import { DEFAULT_PARALLELISM, given as givenSetting } from "../settings";
+import { DEFAULT_PARALLELISM, flagName, given as givenSetting, type SettingName } from "../settings";
 import { applyDir } from "./apply";
-import { type ApplyTarget, flagName, type SettingName } from "./inputs";
+import type { ApplyTarget } from "./inputs";
 import { type DirOrigin, emptyResult, failedResult, failureOf, originOf } from "./result";
 import type { AppliedFile, ApplyOptions, ApplyResult } from "./types";
 

@@ -19,14 +19,7 @@ export {
   shardOf,
   targetKey,
 } from "./fleet";
-export {
-  type ApplyInputs,
-  type ApplyTarget,
-  applyOptionsOf,
-  applyTargetsOf,
-  flagName,
-  type SettingName,
-} from "./inputs";
+export { type ApplyInputs, type ApplyTarget, applyOptionsOf, applyTargetsOf } from "./inputs";
 export { APPLY_LOCK_KEY, APPLY_LOCK_NAME } from "./lock";
 export type { Plan, PlanInput } from "./plan";
 export { planPending } from "./plan";

@@ -5,7 +5,15 @@ import type { TxMode } from "../dir/directives";
 import { parseDuration } from "../duration";
 import { inputError } from "../errors";
 import { redactUrl } from "../secrets";
-import { DEFAULT_DIR, given, setting } from "../settings";
+import {
+  DEFAULT_DIR,
+  DEFAULT_EXEC_ORDER,
+  DEFAULT_TX_MODE,
+  flagName,
+  given,
+  type SettingName,
+  setting,
+} from "../settings";
 import type { ApplyOptions } from "./types";
 
 /** Apply's settings as given (strings as typed; "" or undefined means not given). */
@@ -20,10 +28,6 @@ export interface ApplyInputs {
   revisionsSchema?: string;
   lockTimeout?: string;
 }
-
-/** How a setting is called in messages: `--amount` (CLI), `input "amount"` (actions). */
-export type SettingName = (setting: string) => string;
-export const flagName: SettingName = (setting) => `--${setting}`;
 
 export function applyOptionsOf(
   url: string,
@@ -46,8 +50,8 @@ export function applyOptionsOf(
   const lockTimeout = setting(inputs.lockTimeout, m?.lockTimeout);
   return {
     url,
-    txMode: setting(inputs.txMode, undefined, "file") as TxMode,
-    execOrder: setting<string>(inputs.execOrder, m?.execOrder, "linear") as ExecOrder,
+    txMode: setting<string>(inputs.txMode, undefined, DEFAULT_TX_MODE) as TxMode,
+    execOrder: setting<string>(inputs.execOrder, m?.execOrder, DEFAULT_EXEC_ORDER) as ExecOrder,
     baseline: setting(inputs.baseline, m?.baseline),
     allowDirty: inputs.allowDirty === true,
     amount,
