@@ -11,6 +11,7 @@ import {
   applySummary,
   applyTargetsOf,
   attemptLogLine,
+  DEFAULT_CONFIG,
   deploymentLine,
   deploymentMarkdown,
   dirLoader,
@@ -18,6 +19,7 @@ import {
   type FleetRun,
   fleetSettingsOf,
   type GrantStore,
+  isRegistryUrl,
   layerRepoConfig,
   openRepo,
   PullError,
@@ -61,7 +63,7 @@ export async function main(): Promise<void> {
     if (envs) {
       const names = envs.map((e) => (e.instance === undefined ? e.name : `${e.name}[${e.instance}]`));
       core.info(
-        `Loaded env "${input("env")}" from ${input("config") || "file://atlas.hcl"}: ${names.join(", ")}`,
+        `Loaded env "${input("env")}" from ${input("config") || DEFAULT_CONFIG}: ${names.join(", ")}`,
       );
     }
     const targets = applyTargetsOf(envs, { url: input("url"), dir: input("dir") }, inputName);
@@ -97,7 +99,7 @@ export async function main(): Promise<void> {
     // The grant (and its cache) is in play when a directory is read from the atlas:// registry.
     let token: string | undefined;
     for (const t of targets) {
-      if (!/^atlas:\/\//i.test(t.dir)) continue;
+      if (!isRegistryUrl(t.dir)) continue;
       const { config, repo } = repoOf(t.dir, t.env);
       if (repo.replicas[0]?.kind === "cloud" && config.cloudToken) token ??= config.cloudToken;
     }

@@ -5,11 +5,14 @@ import { join, resolve } from "node:path";
 import * as cache from "@actions/cache";
 import * as core from "@actions/core";
 import {
+  DEFAULT_CONFIG,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   defaultGrantDir,
   envSecrets,
   formatMs,
   GrantStore,
   inputError,
+  isRegistryUrl,
   loadEnv,
   messageOf,
   parseDuration,
@@ -78,7 +81,7 @@ export async function envsFromInputs(cwd: string): Promise<ResolvedEnv[] | undef
   if (env === "") return undefined;
   const vars = varsInput();
   return loadEnv({
-    config: input("config") || "file://atlas.hcl",
+    config: input("config") || DEFAULT_CONFIG,
     env,
     ...(vars ? { vars } : {}),
     cwd,
@@ -88,7 +91,7 @@ export async function envsFromInputs(cwd: string): Promise<ResolvedEnv[] | undef
 
 /** The repository must be named somewhere; say where, in the action's words. */
 export function checkRepoNamed(config: RepoConfig): void {
-  if (config.name || (config.dir && /^atlas:\/\//i.test(config.dir))) return;
+  if (config.name || (config.dir && isRegistryUrl(config.dir))) return;
   throw inputError(
     `no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`,
   );
@@ -223,6 +226,6 @@ export function repoOverridesFromInputs(cwd: string, backups: string[]): RepoOve
     cloudToken: input("cloud-token"),
     fallbackToken: process.env.ATLAS_TOKEN,
     cwd,
-    connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    connectTimeoutMs: durationInput("connect-timeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
   };
 }

@@ -1,10 +1,15 @@
 // The push action: inputs -> core push -> outputs, log lines, job summary; the grant cache around it.
 import * as core from "@actions/core";
 import {
+  DEFAULT_CONFIG,
+  DEFAULT_DIR,
+  DEFAULT_PUSH_TIMEOUT_MS,
+  DEFAULT_TAG,
   errorSummary,
   formatMs,
   type GrantStore,
   inputError,
+  isRegistryUrl,
   layerRepoConfig,
   openRepo,
   push,
@@ -50,17 +55,17 @@ export async function main(): Promise<void> {
     const envs = await envsFromInputs(cwd);
     const env = envs?.[0];
     secrets.addEnv(env);
-    if (env) core.info(`Loaded env "${env.name}" from ${input("config") || "file://atlas.hcl"}`);
-    const source = input("dir") || env?.migration.dir || "file://migrations";
-    if (/^atlas:\/\//i.test(source)) {
+    if (env) core.info(`Loaded env "${env.name}" from ${input("config") || DEFAULT_CONFIG}`);
+    const source = input("dir") || env?.migration.dir || DEFAULT_DIR;
+    if (isRegistryUrl(source)) {
       throw inputError(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
     }
     const config = layerRepoConfig(env, repoOverridesFromInputs(cwd, backups));
     secrets.add(config.cloudToken);
     checkRepoNamed(config);
     const repo = openRepo(config);
-    const timeoutMs = durationInput("timeout") ?? 60_000;
-    const tag = input("tag") || process.env.GITHUB_SHA || "latest";
+    const timeoutMs = durationInput("timeout") ?? DEFAULT_PUSH_TIMEOUT_MS;
+    const tag = input("tag") || process.env.GITHUB_SHA || DEFAULT_TAG;
     const latest = boolInput("latest", true);
     const force = boolInput("force", false);
 

@@ -1,5 +1,5 @@
 // The `--config --env --var` flags every command that reads atlas.hcl shares, and loading them.
-import { inputError, loadEnv, parseVarFlags, type ResolvedEnv } from "@migrate-relay/core";
+import { DEFAULT_CONFIG, inputError, loadEnv, parseVarFlags, type ResolvedEnv } from "@migrate-relay/core";
 import type { FlagSpec } from "./args";
 import { list, type ParsedFlags, str } from "./args";
 import type { Io } from "./command";
@@ -9,7 +9,7 @@ export const CONFIG_FLAGS: FlagSpec[] = [
     name: "config",
     type: "string",
     description: "the project file (Atlas's atlas.hcl)",
-    default: "file://atlas.hcl",
+    default: DEFAULT_CONFIG,
   },
   { name: "env", type: "string", description: "the env block of the project file to use" },
   {
@@ -31,7 +31,7 @@ export async function loadEnvsFromFlags(flags: ParsedFlags, io: Io): Promise<Res
   if (!env)
     throw inputError("--env is required: name the env block of the project file to use, e.g. --env prod");
   const envs = await loadEnv({
-    config: str(flags, "config") ?? "file://atlas.hcl",
+    config: str(flags, "config") ?? DEFAULT_CONFIG,
     env,
     vars: parseVarFlags(list(flags, "var")),
     cwd: io.cwd,

@@ -10,9 +10,6 @@ import { pushCommand } from "./commands/push";
 import { statusCommand } from "./commands/status";
 import { syncCommand, verifyCommand } from "./commands/verify";
 
-export type { Io } from "./command";
-export { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "./config-flags";
-
 // Each command lives in its own module under commands/; list it here to make it reachable.
 const COMMANDS: Command[] = [
   applyCommand,

@@ -11,3 +11,4 @@ export * from "./relay/index";
 export * from "./replica/index";
 export * from "./report/index";
 export * from "./secrets";
+export * from "./settings";

@@ -8,13 +8,8 @@ const HIDDEN = "***";
 /** Shorter known values are not replaced in free text (they would mangle ordinary words). */
 const MIN_KNOWN = 3;
 
-/**
- * Query parameters whose values are shown; every other value is hidden. The union of what the URLs we
- * read take: PostgreSQL (lib/pq), replica URLs (s3://, atlas://) and directory URLs.
- */
-const SHOWN_PARAMS = new Set([
-  "storage_account",
-  "plain_http",
+/** The connection parameters of a PostgreSQL URL (lib/pq's), but the password: their values are shown. */
+export const POSTGRES_PARAMS = [
   "sslmode",
   "sslrootcert",
   "sslcert",
@@ -25,8 +20,18 @@ const SHOWN_PARAMS = new Set([
   "port",
   "user",
   "dbname",
-  "search_path",
   "options",
+  "search_path",
+] as const;
+
+/**
+ * Query parameters whose values are shown; every other value is hidden. The union of what the URLs we
+ * read take: PostgreSQL (lib/pq), replica URLs (s3://, atlas://) and directory URLs.
+ */
+const SHOWN_PARAMS = new Set<string>([
+  ...POSTGRES_PARAMS,
+  "storage_account",
+  "plain_http",
   "region",
   "endpoint",
   "use_path_style",

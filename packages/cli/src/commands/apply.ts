@@ -2,8 +2,13 @@ import {
   type AppliedFile,
   type ApplyOptions,
   type ApplyResult,
+  type ApplyTarget,
   applyFleet,
   applyOptionsOf,
+  DEFAULT_EXEC_ORDER,
+  DEFAULT_LOCK_TIMEOUT_MS,
+  DEFAULT_PARALLELISM,
+  DEFAULT_TX_MODE,
   deploymentLine,
   FLEET_OUTCOMES,
   type FleetRun,
@@ -17,9 +22,10 @@ import {
 import { bool, type ParsedFlags, str } from "../args";
 import { formatOf, noteAtlasFlags, printApplyRun } from "../atlas-flags";
 import type { Command, Io } from "../command";
+import { durationText } from "../duration";
 import { whileStoppable } from "../signals";
-import { dirLoader, RELAY_FLAGS } from "./apply-relay";
-import { selectTargets, TARGET_FLAGS, type Target } from "./apply-targets";
+import { dirLoader, RELAY_FLAGS } from "./read-dir";
+import { selectTargets, TARGET_FLAGS } from "./targets";
 
 function fileLine(f: AppliedFile): string {
   const time = `${f.ms.toFixed(1)} ms`;
@@ -48,7 +54,7 @@ function countsLine(runs: readonly FleetRun[]): string {
   return `${runs.length} targets: ${parts.join(", ")}`;
 }
 
-function optionsOf(flags: ParsedFlags, target: Target): ApplyOptions {
+function optionsOf(flags: ParsedFlags, target: ApplyTarget): ApplyOptions {
   return applyOptionsOf(
     target.url,
     {
@@ -76,12 +82,16 @@ export const applyCommand: Command = {
   flags: [
     ...TARGET_FLAGS,
     ...RELAY_FLAGS,
-    { name: "tx-mode", type: "string", description: "transaction mode: file, all or none", default: "file" },
+    {
+      name: "tx-mode",
+      type: "string",
+      description: "transaction mode: file, all or none",
+      default: DEFAULT_TX_MODE,
+    },
     {
       name: "exec-order",
       type: "string",
-      description:
-        "files added out of order: linear (error), linear-skip (skip), non-linear (run) [default linear]",
+      description: `files added out of order: linear (error), linear-skip (skip), non-linear (run) [default ${DEFAULT_EXEC_ORDER}]`,
     },
     {
       name: "baseline",
@@ -102,7 +112,7 @@ export const applyCommand: Command = {
     {
       name: "parallelism",
       type: "string",
-      description: "several targets (for_each): apply to this many at once [default 4]",
+      description: `several targets (for_each): apply to this many at once [default ${DEFAULT_PARALLELISM}]`,
     },
     {
       name: "shard",
@@ -123,7 +133,7 @@ export const applyCommand: Command = {
     {
       name: "lock-timeout",
       type: "string",
-      description: "how long to wait for another apply's lock [default 10s]",
+      description: `how long to wait for another apply's lock [default ${durationText(DEFAULT_LOCK_TIMEOUT_MS)}]`,
     },
   ],
   async run({ flags, positionals }, io: Io) {
@@ -170,7 +180,7 @@ export const applyCommand: Command = {
           io.err(
             `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
           ),
-        onFile: (target: Target, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
+        onFile: (target: ApplyTarget, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
         onDone: (run) => io.err(`${prefix(run.label)}${summaryLine(run.result)}`),
       });
       const notStarted = fleet.runs.filter((r) => r.outcome === "not-started");

@@ -3,6 +3,7 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import {
+  DEFAULT_DIR,
   dirPath,
   hashDir,
   inputError,
@@ -15,8 +16,6 @@ import {
 import { bool, type ParsedFlags, str } from "../args";
 import type { Command, Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
-
-const DEFAULT_DIR = "file://migrations";
 
 /** The directories to hash: --dir, else the env's migration.dir (each distinct one), else the default. */
 async function dirsToHash(flags: ParsedFlags, io: Io): Promise<string[]> {

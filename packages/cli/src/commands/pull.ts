@@ -1,6 +1,9 @@
 import { resolve } from "node:path";
 import {
   type Attempt,
+  DEFAULT_PULL_RETRIES,
+  DEFAULT_PULL_TIMEOUT_MS,
+  DEFAULT_TAG,
   formatMs,
   inputError,
   laggingText,
@@ -13,7 +16,8 @@ import {
 import { str } from "../args";
 import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
-import { durationFlag, envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
+import { envFromFlags, grantsFromFlags, REPO_FLAGS, registryDirOf, repoFromFlags } from "./repo-flags";
 
 /** One line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
 export function attemptLine(a: Attempt): string {
@@ -37,15 +41,10 @@ export const pullCommand: Command = {
       type: "string",
       description: "the folder to write the directory into (created if missing)",
     },
-    { name: "tag", type: "string", description: "the tag to read [default latest]" },
+    { name: "tag", type: "string", description: `the tag to read [default ${DEFAULT_TAG}]` },
     { name: "version", type: "string", description: "read the state whose last file is this version" },
-    { name: "timeout", type: "string", description: "per-replica time before moving on", default: "10s" },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per replica before moving on",
-      default: "0",
-    },
+    timeoutFlagSpec("per-replica time before moving on", DEFAULT_PULL_TIMEOUT_MS),
+    retriesFlagSpec("extra attempts per replica before moving on", DEFAULT_PULL_RETRIES),
   ],
   async run({ flags, positionals }, io) {
     if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
@@ -54,18 +53,16 @@ export const pullCommand: Command = {
     const template = formatOf(flags);
     const json = template !== undefined;
     const env = await envFromFlags(flags, io);
-    const dirUrl = str(flags, "dir") ?? env?.migration.dir;
-    const repo = repoFromFlags(flags, io, env, dirUrl && /^atlas:\/\//i.test(dirUrl) ? dirUrl : undefined);
+    const repo = repoFromFlags(flags, io, env, registryDirOf(flags, env));
     const tag = str(flags, "tag");
     const version = str(flags, "version");
     if (tag && version) throw inputError("give --tag or --version, not both");
     const ref: StateRef | undefined = tag ? { tag } : version ? { version } : repo.ref;
-    const retries = Number(str(flags, "retries") ?? "0");
-    if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
+    const retries = retriesFlag(flags, DEFAULT_PULL_RETRIES);
     try {
       const result = await pull(repo.replicas, {
         ...(ref ? { ref } : {}),
-        timeoutMs: durationFlag(flags, "timeout") ?? 10_000,
+        timeoutMs: durationFlag(flags, "timeout") ?? DEFAULT_PULL_TIMEOUT_MS,
         retries,
         grants: grantsFromFlags(flags, io),
         ...(json

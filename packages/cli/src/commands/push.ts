@@ -1,21 +1,28 @@
 import {
   atlasPushJson,
+  DEFAULT_DIR,
+  DEFAULT_PUSH_RETRIES,
+  DEFAULT_PUSH_TIMEOUT_MS,
+  DEFAULT_TAG,
   formatBytes,
   formatMs,
   inputError,
+  isRegistryUrl,
   latestDetail,
   push,
   pushedUrl,
   readDir,
   replayDir,
   runContextFromEnv,
+  setting,
   type TargetResult,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
 import { ATLAS_COMPAT_FLAGS, formatOf, noteAtlasFlags, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { whileStoppable } from "../signals";
-import { durationFlag, envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
+import { envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./repo-flags";
 
 /** One line per target: result, URL, role, time, bytes, and the error or note. */
 export function targetLine(t: TargetResult): string {
@@ -59,7 +66,7 @@ export const pushCommand: Command = {
     {
       name: "dir",
       type: "string",
-      description: "the migration directory to publish [default file://migrations]",
+      description: `the migration directory to publish [default ${DEFAULT_DIR}]`,
     },
     ...REPO_FLAGS,
     {
@@ -68,16 +75,11 @@ export const pushCommand: Command = {
       description:
         "a dev database: every file runs on a scratch database beside it before anything is published [default: the env's dev]",
     },
-    { name: "tag", type: "string", description: "the tag to publish [default latest]" },
+    { name: "tag", type: "string", description: `the tag to publish [default ${DEFAULT_TAG}]` },
     { name: "latest", type: "bool", description: "also move the latest tag (only forward)", default: "true" },
     { name: "force", type: "bool", description: "move latest even when the new state does not extend it" },
-    { name: "timeout", type: "string", description: "per-target time, retries included", default: "60s" },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per target after a transient error",
-      default: "2",
-    },
+    timeoutFlagSpec("per-target time, retries included", DEFAULT_PUSH_TIMEOUT_MS),
+    retriesFlagSpec("extra attempts per target after a transient error", DEFAULT_PUSH_RETRIES),
     ...ATLAS_COMPAT_FLAGS,
     {
       name: "lock-timeout",
@@ -99,16 +101,15 @@ export const pushCommand: Command = {
       "revisions-schema": "push writes no revisions table",
     });
     const env = await envFromFlags(flags, io);
-    const source = str(flags, "dir") ?? env?.migration.dir ?? "file://migrations";
-    if (/^atlas:\/\//i.test(source)) {
+    const source = setting(str(flags, "dir"), env?.migration.dir, DEFAULT_DIR);
+    if (isRegistryUrl(source)) {
       throw inputError(`push reads a local directory: --dir ${source} is a registry URL (use file://...)`);
     }
     const repo = repoFromFlags({ ...flags, "dir-name": name }, io, env);
-    const retries = Number(str(flags, "retries") ?? "2");
-    if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
+    const retries = retriesFlag(flags, DEFAULT_PUSH_RETRIES);
     const dir = await readDir(source, io.cwd);
     // Publish only a directory that applies: a failed replay stops here, before any target is written.
-    const devUrl = str(flags, "dev-url") ?? env?.dev;
+    const devUrl = setting(str(flags, "dev-url"), env?.dev);
     if (devUrl) {
       const replay = await whileStoppable(io, "dropping the scratch database and stopping", (signal) =>
         replayDir(devUrl, dir, { signal }),
@@ -119,10 +120,10 @@ export const pushCommand: Command = {
     }
     const result = await push(dir, repo.replicas, {
       repo: repo.slug,
-      tag: tag ?? "latest",
+      tag: tag ?? DEFAULT_TAG,
       latest: bool(flags, "latest"),
       force: bool(flags, "force"),
-      timeoutMs: durationFlag(flags, "timeout") ?? 60_000,
+      timeoutMs: durationFlag(flags, "timeout") ?? DEFAULT_PUSH_TIMEOUT_MS,
       retries,
       grants: grantsFromFlags(flags, io),
       source: {

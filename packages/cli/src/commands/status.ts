@@ -1,17 +1,18 @@
 import {
   dirStatus,
+  failedStatus,
+  failureOf,
   inputError,
   isRelayError,
-  messageOf,
-  PullError,
   redactUrl,
   type StatusResult,
+  setting,
 } from "@migrate-relay/core";
 import { str } from "../args";
 import { formatOf, noteAtlasFlags, printStatus } from "../atlas-flags";
 import type { Command, Io } from "../command";
-import { dirLoader, RELAY_FLAGS } from "./apply-relay";
-import { selectTargets, TARGET_FLAGS } from "./apply-targets";
+import { dirLoader, RELAY_FLAGS } from "./read-dir";
+import { selectTargets, TARGET_FLAGS } from "./targets";
 
 export const statusCommand: Command = {
   name: "status",
@@ -38,25 +39,15 @@ export const statusCommand: Command = {
         const loaded = await loadDir(target);
         result = await dirStatus(loaded.dir, {
           url: target.url,
-          revisionsSchema: str(flags, "revisions-schema") ?? target.env?.migration.revisionsSchema,
-          baseline: str(flags, "baseline") ?? target.env?.migration.baseline,
+          revisionsSchema: setting(str(flags, "revisions-schema"), target.env?.migration.revisionsSchema),
+          baseline: setting(str(flags, "baseline"), target.env?.migration.baseline),
           source: loaded.source,
           trail: loaded.trail,
         });
       } catch (err) {
         if (!isRelayError(err) || err.kind === "config" || err.kind === "input") throw err;
-        const trail = err instanceof PullError ? { trail: err.trail } : {};
-        result = {
-          url: redactUrl(target.url),
-          status: "OK",
-          current: "",
-          next: "",
-          executed: 0,
-          pending: [],
-          revisionsSchema: "",
-          error: { kind: err.kind, message: messageOf(err) },
-          ...trail,
-        };
+        const { error, trail } = failureOf(err);
+        result = failedStatus(redactUrl(target.url), error, trail ? { trail } : {});
       }
       results.push(result);
       if (target.label) io.err(`env ${target.label} (${result.url}):`);

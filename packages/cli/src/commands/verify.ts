@@ -2,6 +2,8 @@
 import { appendFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import {
+  DEFAULT_HEALTH_TIMEOUT_MS,
+  DEFAULT_SYNC_RETRIES,
   type HealthReport,
   healthStatusText,
   healthSummary,
@@ -18,13 +20,14 @@ import {
 import { bool, type FlagSpec, type ParsedFlags, str } from "../args";
 import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command, Io } from "../command";
-import { durationFlag, envFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
+import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
+import { envFromFlags, REPO_FLAGS, registryDirOf, repoFromFlags } from "./repo-flags";
 
 /** The repository flags, minus the grant's (neither command needs a license grant). */
 const FLAGS: FlagSpec[] = [
   { name: "dir", type: "string", description: "atlas://<repo> whose replicas to check" },
   ...REPO_FLAGS.filter((f) => f.name !== "grant-dir" && f.name !== "grant-ttl"),
-  { name: "timeout", type: "string", description: "per-replica time for its reads", default: "10s" },
+  timeoutFlagSpec("per-replica time for its reads", DEFAULT_HEALTH_TIMEOUT_MS),
   {
     name: "summary",
     type: "string",
@@ -34,8 +37,7 @@ const FLAGS: FlagSpec[] = [
 
 async function repoOf(flags: ParsedFlags, io: Io): Promise<Repo> {
   const env = await envFromFlags(flags, io);
-  const dirUrl = str(flags, "dir") ?? env?.migration.dir;
-  return repoFromFlags(flags, io, env, dirUrl && /^atlas:\/\//i.test(dirUrl) ? dirUrl : undefined);
+  return repoFromFlags(flags, io, env, registryDirOf(flags, env));
 }
 
 const secretsOf = (flags: ParsedFlags, io: Io) =>
@@ -73,7 +75,7 @@ export const verifyCommand: Command = {
     const secrets = secretsOf(flags, io);
     const report = await inspect(repo.replicas, {
       deep: bool(flags, "deep"),
-      timeoutMs: durationFlag(flags, "timeout") ?? 10_000,
+      timeoutMs: durationFlag(flags, "timeout") ?? DEFAULT_HEALTH_TIMEOUT_MS,
       secrets,
     });
     if (json) printFormatted(io, template!, { repo: repo.slug, ...report });
@@ -95,19 +97,13 @@ export const syncCommand: Command = {
   flags: [
     ...FLAGS,
     { name: "dry-run", type: "bool", description: "print the copies it would make; write nothing" },
-    {
-      name: "retries",
-      type: "string",
-      description: "extra attempts per copy after a transient error",
-      default: "2",
-    },
+    retriesFlagSpec("extra attempts per copy after a transient error", DEFAULT_SYNC_RETRIES),
   ],
   async run({ flags, positionals }, io) {
     if (positionals.length) throw inputError(`unexpected arguments: ${positionals.join(" ")}`);
     const template = formatOf(flags);
     const json = template !== undefined;
-    const retries = Number(str(flags, "retries") ?? "2");
-    if (!Number.isInteger(retries) || retries < 0) throw inputError("--retries must be a whole number >= 0");
+    const retries = retriesFlag(flags, DEFAULT_SYNC_RETRIES);
     const repo = await repoOf(flags, io);
     const secrets = secretsOf(flags, io);
     const dryRun = bool(flags, "dry-run");
@@ -115,7 +111,7 @@ export const syncCommand: Command = {
       repo: repo.slug,
       dryRun,
       retries,
-      timeoutMs: durationFlag(flags, "timeout") ?? 10_000,
+      timeoutMs: durationFlag(flags, "timeout") ?? DEFAULT_HEALTH_TIMEOUT_MS,
       secrets,
       ...(json ? {} : { onStep: (s: SyncStep) => (s.ok ? io.out : io.err)(syncStepLine(s)) }),
     });

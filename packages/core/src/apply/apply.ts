@@ -6,6 +6,7 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { configError, type ErrorKind, messageOf, RelayError } from "../errors";
 import { redact, redactUrl } from "../secrets";
+import { DEFAULT_LOCK_TIMEOUT_MS, DEFAULT_TX_MODE } from "../settings";
 import { notCleanReason } from "./clean";
 import type { PostgresTarget } from "./connection";
 import { closeQuietly, connect, parsePostgresUrl } from "./connection";
@@ -13,6 +14,7 @@ import { prepareFiles, runFiles } from "./execute";
 import { sumHashes } from "./hashes";
 import { acquireApplyLock, type HeldLock } from "./lock";
 import { checkPlanOptions, planPending } from "./plan";
+import { emptyResult } from "./result";
 import {
   DEFAULT_REVISIONS_SCHEMA,
   ensureRevisionsTable,
@@ -24,7 +26,6 @@ import {
 import type { ApplyOptions, ApplyResult } from "./types";
 import { REVISION_TYPE } from "./types";
 
-export const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
 const TX_MODES: readonly TxMode[] = ["file", "all", "none"];
 const EXEC_ORDERS = ["linear", "linear-skip", "non-linear"];
 
@@ -55,18 +56,7 @@ export function checkApplyOptions(options: ApplyOptions): PostgresTarget {
 export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promise<ApplyResult> {
   const target = checkApplyOptions(options);
   const started = performance.now();
-  const result: ApplyResult = {
-    url: target.display,
-    current: "",
-    target: "",
-    pending: [],
-    applied: [],
-    dryRun: options.dryRun === true,
-    ms: 0,
-    ...(options.source !== undefined ? { source: options.source } : {}),
-    ...(options.trail !== undefined ? { trail: options.trail } : {}),
-    ...(options.state !== undefined ? { state: options.state } : {}),
-  };
+  const result = emptyResult(target.display, options.dryRun === true, options);
   let work: pg.Client | undefined;
   let lockClient: pg.Client | undefined;
   let lock: HeldLock | undefined;
@@ -101,7 +91,7 @@ export async function applyDir(dir: MigrationDir, options: ApplyOptions): Promis
     result.current = revisions[revisions.length - 1]?.version ?? plan.baseline?.version ?? "";
     result.pending = plan.run.map((f) => f.name);
     result.target = plan.run[plan.run.length - 1]?.version ?? result.current;
-    const prepared = prepareFiles(plan.run, options.txMode ?? "file", sumHashes(dir.sum));
+    const prepared = prepareFiles(plan.run, options.txMode ?? DEFAULT_TX_MODE, sumHashes(dir.sum));
     if (dryRun) return result;
 
     if (plan.baseline) {

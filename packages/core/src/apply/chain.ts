@@ -48,7 +48,3 @@ const setMark = (mark: string) => `SELECT pg_catalog.set_config('${SETTING}', '$
  */
 const checkMark = (mark: string) =>
   `SELECT (CASE WHEN pg_catalog.current_setting('${SETTING}', true) = '${mark}' THEN '1' ELSE 'the previous migration file did not commit' END)::int`;
-
-/** The check's error: the file did not run because the one before it failed. */
-export const isChainBroken = (err: { message?: string } | undefined) =>
-  err?.message?.includes("the previous migration file did not commit") === true;

@@ -3,7 +3,8 @@ import { readFileSync } from "node:fs";
 import type { ConnectionOptions } from "node:tls";
 import pg from "pg";
 import { configError, RelayError } from "../errors";
-import { redact, redactUrl, secretsOf } from "../secrets";
+import { POSTGRES_PARAMS, redact, redactUrl, secretsOf } from "../secrets";
+import { DEFAULT_PG_CONNECT_TIMEOUT_MS } from "../settings";
 
 export type SslMode = "disable" | "allow" | "prefer" | "require" | "verify-ca" | "verify-full";
 const SSL_MODES: readonly SslMode[] = ["disable", "allow", "prefer", "require", "verify-ca", "verify-full"];
@@ -23,21 +24,7 @@ export interface PostgresTarget {
 }
 
 // Query parameters that configure the connection itself; any other is sent as a server setting, as lib/pq does.
-const CLIENT_PARAMS = new Set([
-  "sslmode",
-  "sslrootcert",
-  "sslcert",
-  "sslkey",
-  "connect_timeout",
-  "application_name",
-  "host",
-  "port",
-  "user",
-  "password",
-  "dbname",
-  "options",
-  "search_path",
-]);
+const CLIENT_PARAMS = new Set<string>([...POSTGRES_PARAMS, "password"]);
 
 /** Parses `postgres://user:pass@host:port/db?search_path=s&sslmode=disable`. Throws a config error. */
 export function parsePostgresUrl(raw: string): PostgresTarget {
@@ -74,7 +61,7 @@ export function parsePostgresUrl(raw: string): PostgresTarget {
     password: url.password ? decodeURIComponent(url.password) : (q.get("password") ?? undefined),
     database: database || undefined,
     application_name: q.get("application_name") ?? "migrate-relay",
-    connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : 10_000,
+    connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : DEFAULT_PG_CONNECT_TIMEOUT_MS,
     options: settings.length ? settings.join(" ") : undefined,
   };
   const ssl: ConnectionOptions = {};

@@ -236,7 +236,7 @@ export async function runFiles(files: readonly PreparedFile[], ctx: RunContext):
     }
   } catch (err) {
     await drain().catch(() => undefined);
-    failed ??= asRelayError(err, ctx);
+    failed ??= runError(err, ctx);
   } finally {
     ctx.signal?.removeEventListener("abort", onAbort);
   }
@@ -255,7 +255,8 @@ function interrupted(signal: AbortSignal, what: string): RelayError {
   return new RelayError("migration", `interrupted by ${by}: ${what}`);
 }
 
-function asRelayError(err: unknown, ctx: RunContext): RelayError {
+/** An error met while running files (a query, a lost connection) as a RelayError, its text redacted. */
+function runError(err: unknown, ctx: RunContext): RelayError {
   if (err instanceof RelayError) return err;
   const message = redact(messageOf(err), ctx.secrets);
   if (isConnectionError(err))
@@ -610,7 +611,7 @@ async function runNone(
       unrecorded = 0;
     }
   } catch (err) {
-    const e = asRelayError(err, ctx);
+    const e = runError(err, ctx);
     const what = unrecorded
       ? `recording statement ${unrecorded} failed: ${e.message}; it ran but is not recorded, so the next apply runs it again`
       : `recording the file's start failed: ${e.message}`;

@@ -8,9 +8,11 @@ import { validateDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, inputError, isRelayError, messageOf } from "../errors";
 import { redactUrl } from "../secrets";
+import { DEFAULT_PARALLELISM, flagName, given as givenSetting, type SettingName } from "../settings";
 import { applyDir } from "./apply";
-import { type ApplyTarget, flagName, type SettingName } from "./inputs";
-import type { AppliedFile, AppliedState, ApplyOptions, ApplyResult } from "./types";
+import type { ApplyTarget } from "./inputs";
+import { type DirOrigin, emptyResult, failedResult, failureOf, originOf } from "./result";
+import type { AppliedFile, ApplyOptions, ApplyResult } from "./types";
 
 /** What happened to one target of a rollout. */
 export type FleetOutcome = "applied" | "up-to-date" | "dry-run" | "failed" | "not-started";
@@ -22,8 +24,6 @@ export const FLEET_OUTCOMES: readonly FleetOutcome[] = [
   "dry-run",
   "up-to-date",
 ];
-
-export const DEFAULT_PARALLELISM = 4;
 
 /** This job's part of the fleet: shard `index` of `count` (1-based, as written: `2/4`). */
 export interface Shard {
@@ -48,7 +48,8 @@ export interface FleetInputs {
   maxFailures?: string;
 }
 
-const given = (v: string | undefined) => (v === undefined || v.trim() === "" ? undefined : v.trim());
+/** Rollout settings are read trimmed (a matrix value may carry spaces). */
+const given = (v: string | undefined) => givenSetting(v?.trim());
 
 function wholeNumber(text: string | undefined, name: string): number | undefined {
   const t = given(text);
@@ -116,11 +117,8 @@ export interface PreparedTarget {
 }
 
 /** What a target's directory read gave (the relay's LoadedDir, or a local read). */
-export interface FleetDir {
+export interface FleetDir extends DirOrigin {
   dir: MigrationDir;
-  source?: string;
-  trail?: unknown[];
-  state?: AppliedState;
 }
 
 export interface FleetOptions extends FleetSettings {
@@ -166,16 +164,6 @@ export function outcomeOf(result: ApplyResult): FleetOutcome {
   if (result.dryRun) return "dry-run";
   return result.pending.length === 0 ? "up-to-date" : "applied";
 }
-
-const emptyResult = (target: ApplyTarget, options: ApplyOptions): ApplyResult => ({
-  url: redactUrl(target.url),
-  current: "",
-  target: "",
-  pending: [],
-  applied: [],
-  dryRun: options.dryRun === true,
-  ms: 0,
-});
 
 /** Applies to this shard's targets; resolves with every target's run (in target order). */
 export async function applyFleet(prepared: PreparedTarget[], options: FleetOptions): Promise<FleetResult> {
@@ -223,13 +211,9 @@ export async function applyFleet(prepared: PreparedTarget[], options: FleetOptio
     try {
       const loaded = await options.load(target);
       const invalid = verify(loaded.dir);
-      const from = {
-        ...(loaded.source !== undefined ? { source: loaded.source } : {}),
-        ...(loaded.trail !== undefined ? { trail: loaded.trail } : {}),
-        ...(loaded.state !== undefined ? { state: loaded.state } : {}),
-      };
+      const from = originOf(loaded);
       result = invalid
-        ? { ...emptyResult(target, applyOptions), ...from, error: invalid }
+        ? failedResult(redactUrl(target.url), applyOptions.dryRun === true, invalid, from)
         : await applyDir(loaded.dir, {
             ...applyOptions,
             ...from,
@@ -242,12 +226,13 @@ export async function applyFleet(prepared: PreparedTarget[], options: FleetOptio
         fatal ??= err;
         return;
       }
-      const trail = (err as { trail?: unknown[] }).trail;
-      result = {
-        ...emptyResult(target, applyOptions),
-        error: { kind: err.kind, message: messageOf(err) },
-        ...(trail ? { trail } : {}),
-      };
+      const { error, trail } = failureOf(err);
+      result = failedResult(
+        redactUrl(target.url),
+        applyOptions.dryRun === true,
+        error,
+        trail ? { trail } : {},
+      );
     }
     const run: FleetRun = {
       key,
@@ -300,7 +285,7 @@ export async function applyFleet(prepared: PreparedTarget[], options: FleetOptio
       outcome: "not-started",
       ...(isCanary(mine[i]!) ? { canary: true } : {}),
       notStarted: stopped ?? "not started",
-      result: emptyResult(target, applyOptions),
+      result: emptyResult(redactUrl(target.url), applyOptions.dryRun === true),
     };
   });
   return { runs: done, total: prepared.length, ...(shard ? { shard } : {}), ...(stopped ? { stopped } : {}) };

@@ -1,9 +1,8 @@
-export { applyDir, checkApplyOptions, DEFAULT_LOCK_TIMEOUT_MS } from "./apply";
+export { applyDir, checkApplyOptions } from "./apply";
 export type { PostgresTarget, SslMode } from "./connection";
 export { parsePostgresUrl } from "./connection";
 export {
   applyFleet,
-  DEFAULT_PARALLELISM,
   FLEET_OUTCOMES,
   type FleetDir,
   type FleetInputs,
@@ -20,19 +19,22 @@ export {
   shardOf,
   targetKey,
 } from "./fleet";
-export {
-  type ApplyInputs,
-  type ApplyTarget,
-  applyOptionsOf,
-  applyTargetsOf,
-  flagName,
-  type SettingName,
-} from "./inputs";
+export { type ApplyInputs, type ApplyTarget, applyOptionsOf, applyTargetsOf } from "./inputs";
 export { APPLY_LOCK_KEY, APPLY_LOCK_NAME } from "./lock";
 export type { Plan, PlanInput } from "./plan";
 export { planPending } from "./plan";
 export type { ReplayResult } from "./replay";
 export { replayDir } from "./replay";
+export {
+  type DirOrigin,
+  emptyResult,
+  emptyStatus,
+  type Failure,
+  failedResult,
+  failedStatus,
+  failureOf,
+  originOf,
+} from "./result";
 export type { RevisionRow } from "./revisions";
 export { createTableSql, DEFAULT_REVISIONS_SCHEMA, OPERATOR_VERSION, REVISIONS_TABLE } from "./revisions";
 export type { StatusOptions, StatusResult } from "./status";

@@ -5,6 +5,15 @@ import type { TxMode } from "../dir/directives";
 import { parseDuration } from "../duration";
 import { inputError } from "../errors";
 import { redactUrl } from "../secrets";
+import {
+  DEFAULT_DIR,
+  DEFAULT_EXEC_ORDER,
+  DEFAULT_TX_MODE,
+  flagName,
+  given,
+  type SettingName,
+  setting,
+} from "../settings";
 import type { ApplyOptions } from "./types";
 
 /** Apply's settings as given (strings as typed; "" or undefined means not given). */
@@ -19,12 +28,6 @@ export interface ApplyInputs {
   revisionsSchema?: string;
   lockTimeout?: string;
 }
-
-/** How a setting is called in messages: `--amount` (CLI), `input "amount"` (actions). */
-export type SettingName = (setting: string) => string;
-export const flagName: SettingName = (setting) => `--${setting}`;
-
-const given = (v: string | undefined) => (v === undefined || v === "" ? undefined : v);
 
 export function applyOptionsOf(
   url: string,
@@ -44,17 +47,17 @@ export function applyOptionsOf(
       `${nameOf("amount")} and ${nameOf("to-version")} are mutually exclusive: pass one of them`,
     );
   }
-  const lockTimeout = given(inputs.lockTimeout) ?? m?.lockTimeout;
+  const lockTimeout = setting(inputs.lockTimeout, m?.lockTimeout);
   return {
     url,
-    txMode: (given(inputs.txMode) ?? "file") as TxMode,
-    execOrder: (given(inputs.execOrder) ?? m?.execOrder ?? "linear") as ExecOrder,
-    baseline: given(inputs.baseline) ?? m?.baseline,
+    txMode: setting<string>(inputs.txMode, undefined, DEFAULT_TX_MODE) as TxMode,
+    execOrder: setting<string>(inputs.execOrder, m?.execOrder, DEFAULT_EXEC_ORDER) as ExecOrder,
+    baseline: setting(inputs.baseline, m?.baseline),
     allowDirty: inputs.allowDirty === true,
     amount,
     toVersion: given(inputs.toVersion),
     dryRun: inputs.dryRun === true,
-    revisionsSchema: given(inputs.revisionsSchema) ?? m?.revisionsSchema,
+    revisionsSchema: setting(inputs.revisionsSchema, m?.revisionsSchema),
     lockTimeoutMs: lockTimeout === undefined ? undefined : parseDuration(lockTimeout, nameOf("lock-timeout")),
   };
 }
@@ -90,9 +93,8 @@ export function applyTargetsOf(
       .split(/\r?\n/)
       .map((u) => u.trim())
       .filter(Boolean);
-    if (urls.length > 1)
-      return urls.map((u) => ({ url: u, dir: dir ?? "file://migrations", label: redactUrl(u) }));
-    return [{ url: urls[0] ?? url, dir: dir ?? "file://migrations" }];
+    if (urls.length > 1) return urls.map((u) => ({ url: u, dir: dir ?? DEFAULT_DIR, label: redactUrl(u) }));
+    return [{ url: urls[0] ?? url, dir: dir ?? DEFAULT_DIR }];
   }
   if (url && /\n/.test(url.trim()))
     throw inputError(
@@ -104,6 +106,6 @@ export function applyTargetsOf(
     if (!target && env.emptyUrl)
       throw inputError(`env "${label}": ${env.emptyUrl}; set it, or pass ${nameOf("url")}`);
     if (!target) throw inputError(`env "${label}" has no url: set url in atlas.hcl or pass ${nameOf("url")}`);
-    return { url: target, dir: dir ?? env.migration.dir ?? "file://migrations", label, env };
+    return { url: target, dir: dir ?? env.migration.dir ?? DEFAULT_DIR, label, env };
   });
 }

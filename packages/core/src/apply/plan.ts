@@ -4,6 +4,7 @@ import type { ExecOrder } from "../config/types";
 import { directiveOf, headerComments } from "../dir/directives";
 import type { MigrationFile } from "../dir/types";
 import { RelayError } from "../errors";
+import { DEFAULT_EXEC_ORDER } from "../settings";
 import { compareBytes } from "./revisions";
 import type { Revision } from "./types";
 
@@ -64,7 +65,7 @@ export function planPending(input: PlanInput): Plan {
   const all = input.files;
   // Atlas's Pending works on the directory without its checkpoint files, except where noted.
   const files = all.filter((f) => !isCheckpoint(f));
-  const order = input.execOrder ?? "linear";
+  const order = input.execOrder ?? DEFAULT_EXEC_ORDER;
   let pending: MigrationFile[];
   let baseline: MigrationFile | undefined;
   let partial: Revision | undefined;

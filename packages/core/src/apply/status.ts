@@ -2,9 +2,11 @@
 import type pg from "pg";
 import type { MigrationDir } from "../dir/types";
 import { configError, messageOf, RelayError } from "../errors";
+import type { Attempt } from "../replica/types";
 import { redact } from "../secrets";
 import { closeQuietly, connect, parsePostgresUrl } from "./connection";
 import { planPending } from "./plan";
+import { emptyStatus } from "./result";
 import { readRevisions, revisionsSchemaFor, tableState } from "./revisions";
 import type { Revision } from "./types";
 
@@ -14,7 +16,7 @@ export interface StatusOptions {
   /** As apply would use it on a first run. */
   baseline?: string;
   source?: string;
-  trail?: unknown[];
+  trail?: Attempt[];
 }
 
 export interface StatusResult {
@@ -39,24 +41,14 @@ export interface StatusResult {
   available?: string[];
   error?: { kind: string; message: string };
   source?: string;
-  trail?: unknown[];
+  trail?: Attempt[];
 }
 
 export async function dirStatus(dir: MigrationDir, options: StatusOptions): Promise<StatusResult> {
   if (!options.url) throw configError("no database URL: pass --url or set `url` in the env block");
   const target = parsePostgresUrl(options.url);
   const schema = revisionsSchemaFor(options.revisionsSchema, target.schema);
-  const result: StatusResult = {
-    url: target.display,
-    status: "OK",
-    current: "",
-    next: "",
-    executed: 0,
-    pending: [],
-    revisionsSchema: schema,
-    ...(options.source !== undefined ? { source: options.source } : {}),
-    ...(options.trail !== undefined ? { trail: options.trail } : {}),
-  };
+  const result = emptyStatus(target.display, schema, options);
   let client: pg.Client | undefined;
   try {
     client = await connect(target);

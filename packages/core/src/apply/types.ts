@@ -1,6 +1,7 @@
 import type { ExecOrder } from "../config/types";
 import type { TxMode } from "../dir/directives";
 import type { ErrorKind } from "../errors";
+import type { Attempt } from "../replica/types";
 
 /** Options of one apply run against one database. */
 export interface ApplyOptions {
@@ -33,7 +34,7 @@ export interface ApplyOptions {
   onFile?: (file: AppliedFile) => void;
   /** Where the directory came from, when it was read through the relay (copied into the result). */
   source?: string;
-  trail?: unknown[];
+  trail?: Attempt[];
   /** Which state was read (copied into the result): what the summary and JSON name as applied. */
   state?: AppliedState;
   /** The caller already checked the directory against its atlas.sum (a fleet verifies it once). */
@@ -115,7 +116,7 @@ export interface ApplyResult {
   error?: { kind: ErrorKind; message: string };
   /** Where the directory came from (relay), when known. */
   source?: string;
-  trail?: unknown[];
+  trail?: Attempt[];
   state?: AppliedState;
 }
 

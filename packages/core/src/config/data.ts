@@ -10,7 +10,8 @@ import { hashDir } from "../dir/sum";
 import { configError, messageOf } from "../errors";
 import { FormatTemplate } from "../gotemplate";
 import { redactUrl } from "../secrets";
-import { toJson, type Value } from "./values";
+import { DEFAULT_RUNTIMEVAR_TIMEOUT_MS } from "../settings";
+import { toJson, type Value } from "./hcl/values";
 
 export const DATA_SOURCES = ["runtimevar", "template_dir"] as const;
 
@@ -72,7 +73,7 @@ async function runtimeVar(text: string, base: string, fail: (m: string) => never
   if (decoder && decoder !== "string")
     fail(`unsupported decoder: "${decoder}" (Atlas reads runtimevars as strings)`);
   const timeout = url.searchParams.get("timeout");
-  const ms = timeout ? parseGoDuration(timeout) : 10_000;
+  const ms = timeout ? parseGoDuration(timeout) : DEFAULT_RUNTIMEVAR_TIMEOUT_MS;
   if (ms === undefined) fail(`cannot parse timeout "${timeout}" (e.g. 5s)`);
   for (const p of ["decoder", "timeout", "wait"]) url.searchParams.delete(p);
   const signal = AbortSignal.timeout(ms!);

@@ -2,8 +2,9 @@
 // fileset and getenv of cmdapi/project.go); the less common ones live in stdlib.ts, try/can in the
 // evaluator. Names are case-sensitive, as in HCL; semantics follow Atlas/cty
 // (URL functions follow Go's net/url, format follows Go verbs, jsonencode sorts keys like cty).
+
 import { queryEscape, urlQuerySet, urlSetPath } from "./go-url";
-import { makeStdlib } from "./stdlib";
+import type { FunctionCall, HclFunction } from "./hcl/function";
 import {
   asString,
   describe,
@@ -15,21 +16,8 @@ import {
   toJson,
   toSet,
   type Value,
-} from "./values";
-
-export interface FunctionCall {
-  name: string;
-  args: Value[];
-  /** Throws a positioned error, at the argument when given. */
-  fail(message: string, argIndex?: number): never;
-}
-
-export interface HclFunction {
-  params: string[];
-  /** Name of the repeated trailing parameter, when the function takes any number of extra arguments. */
-  variadic?: string;
-  impl(call: FunctionCall): Value;
-}
+} from "./hcl/values";
+import { makeStdlib } from "./stdlib";
 
 /** What yamldecode/yamlencode/yamlmerge use: the `yaml` package, loaded only when a config calls them. */
 export interface YamlCodec {

@@ -3,10 +3,10 @@ import { readFile, stat } from "node:fs/promises";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import { configError, inputError, isRelayError } from "../errors";
 import { DataNeeded, dataKey, fetchData } from "./data";
+import { MAX_CONFIG_BYTES } from "./hcl/source";
+import type { Value } from "./hcl/values";
 import { resolveEnvFromSource } from "./resolve";
-import { MAX_CONFIG_BYTES } from "./source";
 import type { LoadEnvOptions, ResolvedEnv } from "./types";
-import type { Value } from "./values";
 
 /** Loads env `options.env` from the config file: one ResolvedEnv per for_each instance (one otherwise). */
 export async function loadEnv(options: LoadEnvOptions): Promise<ResolvedEnv[]> {

@@ -4,16 +4,17 @@
 import { readFileSync } from "node:fs";
 import { resolve as resolvePath } from "node:path";
 import { redactUrl } from "../secrets";
-import type { Attribute, Block, Body, Expr } from "./ast";
 import { DATA_SOURCES, DataNeeded, type DataRequest, dataKey } from "./data";
-import { type EvalContext, evaluate, type Namespace } from "./evaluator";
-import { type HclFunction, makeFunctions, type YamlCodec } from "./functions";
-import { parse } from "./parser";
-import { closest, didYouMean, errorAt, type Pos, type Span, where } from "./source";
+import { makeFunctions, type YamlCodec } from "./functions";
+import type { Attribute, Block, Body, Expr } from "./hcl/ast";
+import { type EvalContext, evaluate, type Namespace } from "./hcl/evaluator";
+import type { HclFunction } from "./hcl/function";
+import { parse } from "./hcl/parser";
+import { closest, didYouMean, errorAt, type Pos, type Span, where } from "./hcl/source";
+import { asString, describe, fromJson, isList, isObject, type Value } from "./hcl/values";
+import { convert, parseType, type VarType } from "./hcl/var-types";
 import { globFiles } from "./stdlib";
 import type { ExecOrder, ResolvedEnv } from "./types";
-import { asString, describe, fromJson, isList, isObject, type Value } from "./values";
-import { convert, parseType, type VarType } from "./var-types";
 
 export interface ResolveOptions {
   /** The env name to select (`--env`, the env input). */

@@ -6,12 +6,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as YAML from "yaml";
-import { evaluate } from "./evaluator";
 import { makeFunctions } from "./functions";
-import { parse } from "./parser";
+import { evaluate } from "./hcl/evaluator";
+import { parse } from "./hcl/parser";
+import { toJson } from "./hcl/values";
 import { resolveEnvFromSource } from "./resolve";
 import { globFiles } from "./stdlib";
-import { toJson } from "./values";
 
 let base = "";
 const printed: string[] = [];

@@ -3,7 +3,8 @@
 // `can` need their arguments unevaluated, so the evaluator runs them (evaluator.ts).
 import { existsSync, readdirSync } from "node:fs";
 import { isAbsolute, join, sep } from "node:path";
-import type { FunctionCall, FunctionHost, HclFunction, YamlCodec } from "./functions";
+import type { FunctionHost, YamlCodec } from "./functions";
+import type { FunctionCall, HclFunction } from "./hcl/function";
 import {
   asString,
   describe,
@@ -14,7 +15,7 @@ import {
   toJson,
   toSet,
   type Value,
-} from "./values";
+} from "./hcl/values";
 
 function str(c: FunctionCall, i: number, param: string): string {
   const s = asString(c.args[i]!);

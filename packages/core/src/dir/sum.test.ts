@@ -5,7 +5,7 @@ import { COMPAT, copyWritable, SUM_FOLDERS } from "@migrate-relay/testkit";
 import { describe, expect, it } from "vitest";
 import { isRelayError } from "../errors";
 import { migrationFile, readDir } from "./files";
-import { hashDir, parseSum, sumExtends, sumTotal, validateDir } from "./sum";
+import { hashDir, parseSum, sumTotal, validateDir } from "./sum";
 import type { MigrationDir } from "./types";
 
 const enc = new TextEncoder();
@@ -135,22 +135,5 @@ describe("parseSum", () => {
 
   it("an empty directory has only the total line", () => {
     expect(dec.decode(hashDir([]))).toBe("h1:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=\n");
-  });
-});
-
-describe("sumExtends", () => {
-  const a = migrationFile("1_a.sql", enc.encode("A;"));
-  const b = migrationFile("2_b.sql", enc.encode("B;"));
-  const c = migrationFile("3_c.sql", enc.encode("C;"));
-  it("is true when files were only added after the old ones", () => {
-    expect(sumExtends(hashDir([a, b]), hashDir([a, b, c]))).toBe(true);
-    expect(sumExtends(hashDir([a, b]), hashDir([a, b]))).toBe(true);
-    expect(sumExtends(hashDir([]), hashDir([a]))).toBe(true);
-  });
-  it("is false for an edit, a removal or a file inserted before the end", () => {
-    const edited = migrationFile("1_a.sql", enc.encode("A2;"));
-    expect(sumExtends(hashDir([a, b]), hashDir([edited, b, c]))).toBe(false);
-    expect(sumExtends(hashDir([a, b]), hashDir([a]))).toBe(false);
-    expect(sumExtends(hashDir([a, c]), hashDir([a, b, c]))).toBe(false);
   });
 });

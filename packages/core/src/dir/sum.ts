@@ -119,14 +119,3 @@ export function validateDir(dir: MigrationDir): void {
     throw mismatch(i + 2, (got ?? want)!.name, "edited");
   }
 }
-
-/**
- * True when `next` continues `previous`: previous's file lines are a prefix of next's. Hashes are
- * cumulative, so this means next keeps every earlier file unchanged and only adds files after them.
- */
-export function sumExtends(previous: Uint8Array, next: Uint8Array): boolean {
-  const before = parseSum(previous).lines;
-  const after = parseSum(next).lines;
-  if (before.length > after.length) return false;
-  return before.every((l, i) => l.name === after[i]!.name && l.hash === after[i]!.hash);
-}

@@ -5,8 +5,8 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_GRANT_TTL_MS } from "../settings";
 
-export const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -45,15 +45,6 @@ export function defaultGrantDir(env: Record<string, string | undefined> = proces
       ? join(env.CI_PROJECT_DIR, ".migrate-relay")
       : join(env.HOME || homedir(), ".migrate-relay"));
   return join(home, "grants");
-}
-
-/** The CI system the environment variables name (for the grant directory and log lines). */
-export function ciSystem(env: Record<string, string | undefined>): string | undefined {
-  if (env.GITHUB_ACTIONS === "true") return "github";
-  if (env.GITLAB_CI === "true") return "gitlab";
-  if (env.CIRCLECI === "true") return "circleci";
-  if (env.BITBUCKET_BUILD_NUMBER) return "bitbucket";
-  return undefined;
 }
 
 /** The token's public identity: first 16 hex of its SHA-256 (also the actions' cache key part). */

@@ -16,6 +16,7 @@ import type {
 } from "../replica/deployment";
 import { deadlineSignal } from "../replica/http";
 import { redactUrl } from "../secrets";
+import { DEFAULT_REPORT_TIMEOUT_MS } from "../settings";
 import type { DirLoader } from "./loader";
 
 export interface DeployedRun {
@@ -34,8 +35,6 @@ export interface DeploymentOutcome {
   /** Why the report could not be sent (the apply's own result is unaffected). */
   error?: string;
 }
-
-export const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
 
 /** Atlas's trigger types (ariga/atlas atlasexec/atlas.go TriggerType) that migrate-relay runs as. */
 export type TriggerType = "CLI" | "GITHUB_ACTION" | "GITLAB" | "BITBUCKET" | "AZURE_DEVOPS";

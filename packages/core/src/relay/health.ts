@@ -7,11 +7,11 @@ import type { ErrorKind } from "../errors";
 import { CloudReplica } from "../replica/cloud";
 import type { Manifest, Replica, State } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_HEALTH_RETRIES, DEFAULT_HEALTH_TIMEOUT_MS, DEFAULT_SYNC_RETRIES } from "../settings";
 import { compareVersions, extendsState } from "./lineage";
-import { runTarget, type TargetLimits } from "./target";
+import { runTurn, type TurnLimits } from "./turn";
 import { type Verified, verifyFetched } from "./verify";
 
-export const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
 /** Tag manifests read at once per replica (a repository tagged per commit holds many). */
 const TAG_READS_AT_ONCE = 8;
 
@@ -92,7 +92,7 @@ interface Head {
 }
 
 interface Context {
-  limits: TargetLimits;
+  limits: TurnLimits;
   secrets: string[];
   maxBytes: number;
 }
@@ -152,7 +152,7 @@ async function readHead(
     ms: 0,
   };
   const head: Head = { replica, health, manifests: new Map(), verified: new Map() };
-  const outcome = await runTarget(replica, ctx.limits, ctx.secrets, async (signal) => {
+  const outcome = await runTurn(replica, ctx.limits, ctx.secrets, async (signal) => {
     if (!replica.manifest || !replica.tags) {
       // The registry keeps no manifests: its latest is the archive itself, verified here.
       try {
@@ -232,7 +232,7 @@ async function verifiedState(heads: Head[], digest: string, ctx: Context): Promi
   for (const head of heads) {
     const manifest = [...head.manifests.values()].find((m) => m.digest === digest);
     if (!manifest || !head.replica.fetchManifest || head.health.status === "unreachable") continue;
-    const outcome = await runTarget(head.replica, ctx.limits, ctx.secrets, async (signal) =>
+    const outcome = await runTurn(head.replica, ctx.limits, ctx.secrets, async (signal) =>
       verifyFetched(await head.replica.fetchManifest!(manifest, signal), ctx.maxBytes),
     );
     if (outcome.value) {
@@ -289,7 +289,7 @@ async function inspectHeads(replicas: Replica[], options: HealthOptions) {
   const ctx: Context = {
     limits: {
       timeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
-      retries: options.retries ?? 0,
+      retries: options.retries ?? DEFAULT_HEALTH_RETRIES,
       ...(options.signal ? { signal: options.signal } : {}),
     },
     secrets: [...(options.secrets ?? []), ...envSecrets(), ...(registry ? [registry.token] : [])],
@@ -478,7 +478,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
     }
     return loading;
   };
-  const limits = { ...ctx.limits, retries: options.retries ?? 2 };
+  const limits = { ...ctx.limits, retries: options.retries ?? DEFAULT_SYNC_RETRIES };
   await Promise.all(
     [...plans].map(async ([head, planned]) => {
       for (const step of planned) {
@@ -489,7 +489,7 @@ export async function sync(replicas: Replica[], options: SyncOptions): Promise<S
           step.error = `no replica holds ${short(step.digest)} intact`;
         } else {
           const state = stateFor(verified, manifestFor(heads, step.digest, step.tag), step, options.repo);
-          const outcome = await runTarget(head.replica, limits, ctx.secrets, (signal) =>
+          const outcome = await runTurn(head.replica, limits, ctx.secrets, (signal) =>
             head.replica.publish(state, { signal }),
           );
           step.ok = outcome.value !== undefined && outcome.value.latestMoved !== false;
@@ -608,7 +608,7 @@ export interface FallbackPlan {
  */
 export async function planFallback(
   backups: Replica[],
-  options: { limits: TargetLimits; secrets: string[]; maxBytes: number },
+  options: { limits: TurnLimits; secrets: string[]; maxBytes: number },
 ): Promise<FallbackPlan> {
   const started = performance.now();
   const ctx: Context = options;

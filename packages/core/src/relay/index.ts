@@ -14,6 +14,6 @@ export {
   repoConfigOf,
 } from "./repo";
 export { runContextFromEnv } from "./run-context";
-export { buildState, type StateOptions, sha256Digest } from "./state";
-export { isEligible } from "./target";
+export { buildState, type StateOptions } from "./state";
+export { isEligible } from "./turn";
 export { type Verified, verifyFetched } from "./verify";

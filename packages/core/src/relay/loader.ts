@@ -2,24 +2,22 @@
 // registry first, then the env's backups, verified), once per distinct repository even for many
 // targets (for_each); a local directory once per path. Shared by the CLI and the apply action.
 
+import type { DirOrigin } from "../apply/result";
 import type { AppliedState } from "../apply/types";
 import type { ResolvedEnv } from "../config/types";
 import { readDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { CloudReplica } from "../replica/cloud";
+import { isRegistryUrl } from "../settings";
 import { laggingText } from "./health";
-import { type Attempt, type PullOptions, type PullResult, pull } from "./pull";
+import { type PullOptions, type PullResult, pull } from "./pull";
 import type { Repo } from "./repo";
 
-export interface LoadedDir {
+/** A directory as read for apply or status; source, trail and state when read through the relay. */
+export interface LoadedDir extends DirOrigin {
   dir: MigrationDir;
-  /** Where it came from when read through the relay (redacted URL). */
-  source?: string;
-  trail?: Attempt[];
   /** The state's digest, when read through the relay. */
   digest?: string;
-  /** The state read (tag, version, digest, commit, push time, lagging backups), through the relay. */
-  state?: AppliedState;
 }
 
 /** What apply names as applied: the served state, and the backups found behind it. */
@@ -61,7 +59,7 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
     return repo;
   };
   const load = (target: { dir: string; env?: ResolvedEnv }): Promise<LoadedDir> => {
-    if (!/^atlas:\/\//i.test(target.dir)) {
+    if (!isRegistryUrl(target.dir)) {
       // A local directory is read once too: a fleet of targets shares one copy in memory.
       let reading = pulled.get(target.dir);
       if (!reading) {
@@ -91,7 +89,7 @@ export function dirLoader(options: DirLoaderOptions): DirLoader {
   };
   return Object.assign(load, {
     registryOf(target: { dir: string; env?: ResolvedEnv }) {
-      if (!/^atlas:\/\//i.test(target.dir)) return undefined;
+      if (!isRegistryUrl(target.dir)) return undefined;
       const primary = repoOf(target).replicas[0];
       return primary instanceof CloudReplica ? primary : undefined;
     },

@@ -4,17 +4,14 @@ import { DEFAULT_MAX_ARCHIVE_BYTES } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { type ErrorKind, messageOf, RelayError } from "../errors";
 import { GrantStore } from "../grant/grant";
-import { CloudReplica, describe } from "../replica/cloud";
+import { CloudReplica, refText } from "../replica/cloud";
 import { checkTag, checkVersion } from "../replica/names";
-import type { Replica, StateRef } from "../replica/types";
+import type { Attempt, Replica, StateRef } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_PULL_RETRIES, DEFAULT_PULL_TIMEOUT_MS } from "../settings";
 import { type FallbackPlan, type LaggingReplica, laggingText, planFallback } from "./health";
-import { isEligible, runTarget, type TargetOutcome } from "./target";
+import { isEligible, runTurn, type TurnOutcome } from "./turn";
 import { type Verified, verifyFetched as verify } from "./verify";
-
-export const DEFAULT_PULL_TIMEOUT_MS = 10_000;
-/** The next replica is the retry: a refused registry should cost milliseconds, not a backoff. */
-export const DEFAULT_PULL_RETRIES = 0;
 
 export interface PullOptions {
   /** Tag or version; default the primary URL's own (`atlas://app?tag=x`), else `latest`. */
@@ -27,19 +24,6 @@ export interface PullOptions {
   signal?: AbortSignal;
   maxArchiveBytes?: number;
   onAttempt?: (attempt: Attempt) => void;
-}
-
-export interface Attempt {
-  url: string;
-  kind: Replica["kind"];
-  outcome: "ok" | "failed";
-  error?: string;
-  errorKind?: ErrorKind;
-  /** Whether the failure allowed moving on to the next replica. */
-  eligible?: boolean;
-  /** What was verified, or why the replica was used despite the registry being down. */
-  note?: string;
-  ms: number;
 }
 
 /** The state a read served, named so a user can find it again (tag, version, digest, commit, time). */
@@ -108,9 +92,9 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
     const preloaded = plan?.preloaded?.replica === replica ? plan.preloaded.verified : undefined;
     // The plan read this backup's latest manifest already: go straight to the archive it names.
     const manifest = plan?.manifests.get(replica);
-    const outcome: TargetOutcome<Verified> = preloaded
+    const outcome: TurnOutcome<Verified> = preloaded
       ? { value: preloaded, attempts: 0, ms: 0 }
-      : await runTarget(replica, limits, secrets, async (signal) =>
+      : await runTurn(replica, limits, secrets, async (signal) =>
           verify(
             await (manifest && replica.fetchManifest
               ? replica.fetchManifest(manifest, signal)
@@ -224,5 +208,5 @@ export async function pull(replicas: Replica[], options: PullOptions = {}): Prom
   const kinds = new Set(trail.map((a) => a.errorKind));
   const kind = kinds.size === 1 ? [...kinds][0]! : "unreachable";
   const lines = trail.map((a) => `  ${a.url}: ${a.error}`);
-  throw fail(kind, `could not read ${describe(ref)} from any replica:\n${lines.join("\n")}`);
+  throw fail(kind, `could not read ${refText(ref)} from any replica:\n${lines.join("\n")}`);
 }

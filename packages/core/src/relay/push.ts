@@ -5,12 +5,10 @@ import { type GrantCheck, GrantStore } from "../grant/grant";
 import { CloudReplica } from "../replica/cloud";
 import type { LatestState, Published, Replica, State } from "../replica/types";
 import { envSecrets, redact } from "../secrets";
+import { DEFAULT_PUSH_RETRIES, DEFAULT_PUSH_TIMEOUT_MS } from "../settings";
 import { decideLatest } from "./latest";
 import { buildState, type StateOptions } from "./state";
-import { runTarget, type TargetLimits, type TargetOutcome } from "./target";
-
-export const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
-export const DEFAULT_PUSH_RETRIES = 2;
+import { runTurn, type TurnLimits, type TurnOutcome } from "./turn";
 
 export interface PushOptions extends StateOptions {
   /** Per-target time for the whole turn, retries included. */
@@ -92,7 +90,7 @@ export async function push(
   let link = "";
   const roleOf = (index: number): TargetResult["role"] =>
     index > 0 ? "backup" : registry ? "registry" : "primary";
-  const toResult = (replica: Replica, index: number, outcome: TargetOutcome<Published>): TargetResult => {
+  const toResult = (replica: Replica, index: number, outcome: TurnOutcome<Published>): TargetResult => {
     const result: TargetResult = {
       url: replica.display,
       kind: replica.kind,
@@ -123,7 +121,7 @@ export async function push(
     return result;
   };
   const publishTo = async (replica: Replica, index: number): Promise<TargetResult> => {
-    const outcome = await runTarget(replica, limits, secrets, (signal) => replica.publish(state, { signal }));
+    const outcome = await runTurn(replica, limits, secrets, (signal) => replica.publish(state, { signal }));
     return finish(toResult(replica, index, outcome));
   };
 
@@ -198,11 +196,11 @@ export async function push(
 }
 
 interface MovingLatest {
-  limits: TargetLimits;
+  limits: TurnLimits;
   secrets: string[];
   registry: CloudReplica | undefined;
   licensed: GrantCheck | undefined;
-  toResult: (replica: Replica, index: number, outcome: TargetOutcome<Published>) => TargetResult;
+  toResult: (replica: Replica, index: number, outcome: TurnOutcome<Published>) => TargetResult;
   /** Why the registry being unreachable stops the push (no grant), in words. */
   explain: (error: string) => string;
 }
@@ -212,7 +210,7 @@ interface Decision {
   /** Why nothing is published anywhere. */
   refused?: { message: string; kind: ErrorKind };
   /** Per target: what `latest` pointed at, or the read's error (that target is not published). */
-  reads: TargetOutcome<LatestState | null>[];
+  reads: TurnOutcome<LatestState | null>[];
 }
 
 /** The moving-`latest` push: read every `latest`, decide once, then publish (blob uploads overlap). */
@@ -223,7 +221,7 @@ async function pushMovingLatest(
 ): Promise<{ targets: TargetResult[]; failure?: string; registryAnswered: boolean }> {
   const { limits, secrets, registry, licensed } = ctx;
   const decision: Promise<Decision> = Promise.all(
-    replicas.map((r) => runTarget(r, limits, secrets, (signal) => r.readLatest(state.digest, signal))),
+    replicas.map((r) => runTurn(r, limits, secrets, (signal) => r.readLatest(state.digest, signal))),
   ).then((reads) => {
     const registryRead = registry ? reads[0] : undefined;
     if (registryRead?.error?.kind === "unauthorized") {
@@ -261,7 +259,7 @@ async function pushMovingLatest(
   // The turn of a target spans the wait for every read (each bounded by the timeout) and its publish.
   const turn = { ...limits, timeoutMs: 2 * limits.timeoutMs };
   const outcomes = replicas.map((replica, index) =>
-    runTarget(replica, turn, secrets, async (signal) => {
+    runTurn(replica, turn, secrets, async (signal) => {
       const gate = async () => {
         const d = await decision;
         const why = stop(index, d);

@@ -7,6 +7,7 @@ import { checkSlug } from "../replica/names";
 import { type OpenReplicaOptions, openReplica, openSpec } from "../replica/open";
 import type { Replica, StateRef } from "../replica/types";
 import { parseReplicaUrl } from "../replica/url";
+import { given, isRegistryUrl, setting } from "../settings";
 
 export interface RepoConfig {
   /** `migration.dir`: `atlas://app[?tag=]` names the registry repo; a file:// source dir is ignored here. */
@@ -33,7 +34,7 @@ export interface Repo {
 }
 
 export function openRepo(config: RepoConfig): Repo {
-  const fromDir = config.dir && /^atlas:\/\//i.test(config.dir) ? parseReplicaUrl(config.dir) : undefined;
+  const fromDir = config.dir && isRegistryUrl(config.dir) ? parseReplicaUrl(config.dir) : undefined;
   const dirSlug = fromDir?.kind === "cloud" ? fromDir.slug : undefined;
   if (config.name && dirSlug && config.name !== dirSlug) {
     throw configError(
@@ -64,7 +65,7 @@ export function openRepo(config: RepoConfig): Repo {
     primary = openSpec(ref ? { kind: "cloud", slug, ref } : { kind: "cloud", slug }, options);
   }
   const backups = config.backups.map((url) => {
-    if (/^atlas:\/\//i.test(url.trim()))
+    if (isRegistryUrl(url.trim()))
       throw configError(`backup ${url} must be s3://, gs://, azureblob://, oci:// or file://`);
     return openReplica(url, options);
   });
@@ -108,12 +109,11 @@ export interface RepoOverrides {
  */
 export function layerRepoConfig(env: ResolvedEnv | undefined, over: RepoOverrides): RepoConfig {
   const base: RepoConfig = env ? repoConfigOf(env) : { backups: [] };
-  const pick = (a: string | undefined, b: string | undefined) => (a ? a : b || undefined);
   const { dir: _source, ...rest } = base;
-  const name = pick(over.name, base.name);
-  const url = pick(over.url, base.url);
-  const cloudUrl = pick(over.cloudUrl, base.cloudUrl);
-  const cloudToken = pick(pick(over.cloudToken, base.cloudToken), over.fallbackToken);
+  const name = setting(over.name, base.name);
+  const url = setting(over.url, base.url);
+  const cloudUrl = setting(over.cloudUrl, base.cloudUrl);
+  const cloudToken = setting(over.cloudToken, base.cloudToken, given(over.fallbackToken));
   const backups = over.backups?.length ? over.backups : base.backups;
   return {
     ...rest,

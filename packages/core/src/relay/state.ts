@@ -1,12 +1,8 @@
-import { createHash } from "node:crypto";
-import { archiveDir, validateDir } from "../dir/index";
+import { archiveDir, digestOf, validateDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { inputError } from "../errors";
 import { checkSlug, checkTag } from "../replica/names";
 import type { RunContext, State, StateSource } from "../replica/types";
-
-export const sha256Digest = (bytes: Uint8Array) =>
-  `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
 
 export interface StateOptions {
   repo: string;
@@ -29,7 +25,7 @@ export function buildState(dir: MigrationDir, options: StateOptions): State {
   return {
     repo,
     archive,
-    digest: sha256Digest(archive),
+    digest: digestOf(archive),
     version: last.version,
     sum: dir.sum ? Buffer.from(dir.sum).toString("utf8") : "",
     files: dir.files.length,

@@ -1,10 +1,9 @@
 // What makes a read state trustworthy, for pull, verify and sync alike: the archive's SHA-256 equals
 // the manifest's digest (blob replicas), the archive unpacks, and its atlas.sum validates.
-import { unarchiveDir, validateDir } from "../dir/index";
+import { digestOf, unarchiveDir, validateDir } from "../dir/index";
 import type { MigrationDir } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
 import type { Fetched, StateRef } from "../replica/types";
-import { sha256Digest } from "./state";
 
 export interface Verified {
   dir: MigrationDir;
@@ -28,7 +27,7 @@ export function verifyFetched(fetched: Fetched, maxBytes: number, ref?: StateRef
       `archive of ${fetched.archive.length} bytes exceeds the ${maxBytes}-byte limit`,
     );
   }
-  const digest = sha256Digest(fetched.archive);
+  const digest = digestOf(fetched.archive);
   if (fetched.digest && fetched.digest !== digest) {
     throw new RelayError(
       "integrity",

@@ -23,13 +23,6 @@ export interface AzureLocation {
   account?: string;
 }
 
-/** Environment variables whose values are secrets (masked wherever printed). */
-export const AZURE_SECRET_ENV = [
-  "AZURE_STORAGE_CONNECTION_STRING",
-  "AZURE_STORAGE_KEY",
-  "AZURE_CLIENT_SECRET",
-];
-
 export async function azureContainer(
   loc: AzureLocation,
   display: string,

@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { unarchiveDir } from "../dir/index";
 import { messageOf, RelayError } from "../errors";
-import { describe } from "./cloud";
+import { refText } from "./cloud";
 import { encodeManifest, extendsSum, manifestOf, parseManifest } from "./manifest";
 import { checkTag, checkVersion } from "./names";
 import type {
@@ -279,7 +279,7 @@ export class BlobReplica implements Replica {
 
   async fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched> {
     const manifest = await this.manifest(ref, signal);
-    if (!manifest) throw new RelayError("not-found", `${this.display}: ${describe(ref)} not found`);
-    return this.archiveOf(manifest, describe(ref), signal);
+    if (!manifest) throw new RelayError("not-found", `${this.display}: ${refText(ref)} not found`);
+    return this.archiveOf(manifest, refText(ref), signal);
   }
 }

@@ -148,7 +148,7 @@ export class CloudReplica implements Replica {
   async fetch(ref: StateRef, signal: AbortSignal): Promise<Fetched> {
     const tag = "tag" in ref ? ref.tag : "latest";
     const archive = await this.dirState(tag, signal);
-    if (!archive) throw new RelayError("not-found", `${this.display}: ${describe(ref)} not found`);
+    if (!archive) throw new RelayError("not-found", `${this.display}: ${refText(ref)} not found`);
     if ("tag" in ref) return { archive };
     return { archive: cutAt(archive, ref.version, this.display) };
   }
@@ -321,4 +321,4 @@ function cutAt(archive: Uint8Array, version: string, display: string): Uint8Arra
   return archiveDir({ files, sum: hashDir(files) });
 }
 
-export const describe = (ref: StateRef) => ("tag" in ref ? `tag "${ref.tag}"` : `version "${ref.version}"`);
+export const refText = (ref: StateRef) => ("tag" in ref ? `tag "${ref.tag}"` : `version "${ref.version}"`);

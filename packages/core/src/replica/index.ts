@@ -4,12 +4,6 @@ export type * from "./deployment";
 export { deadlineSignal } from "./http";
 export { extendsSum, type NotExtending, parseManifest } from "./manifest";
 export { checkSlug, checkTag, checkVersion } from "./names";
-export {
-  DEFAULT_CALL_TIMEOUT_MS,
-  DEFAULT_CONNECT_TIMEOUT_MS,
-  type OpenReplicaOptions,
-  openReplica,
-  openSpec,
-} from "./open";
+export { type OpenReplicaOptions, openReplica, openSpec } from "./open";
 export * from "./types";
 export { parseReplicaUrl, type ReplicaSpec } from "./url";

@@ -1,6 +1,7 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { configError, inputError } from "../errors";
 import { redactUrl } from "../secrets";
+import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../settings";
 import { BlobReplica, type BlobStore } from "./blob";
 import { CloudReplica, DEFAULT_CLOUD_URL } from "./cloud";
 import { checkFileRoot, FileStore } from "./file";
@@ -9,10 +10,6 @@ import type { S3Location } from "./s3";
 import { lazyStore, openStore, type StoreOptions } from "./stores";
 import type { Replica } from "./types";
 import { parseReplicaUrl, type ReplicaSpec } from "./url";
-
-export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
-/** One registry call; the relay's per-target deadline bounds everything on top. */
-export const DEFAULT_CALL_TIMEOUT_MS = 60_000;
 
 export interface OpenReplicaOptions {
   /** Repository name: the folder under an s3/file URL's prefix. Required for s3:// and file://. */

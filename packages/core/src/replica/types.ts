@@ -1,5 +1,7 @@
 // One interface for every place a repository's states live: the cloud registry, S3, a directory.
 
+import type { ErrorKind } from "../errors";
+
 /** Which state to read: a tag (`latest` by default) or the state whose last file is a version. */
 export type StateRef = { tag: string } | { version: string };
 
@@ -124,4 +126,18 @@ export interface Replica {
   fetchManifest?(manifest: Manifest, signal: AbortSignal): Promise<Fetched>;
   /** Blob replicas: the tags held (`latest` included). The registry lists none. */
   tags?(signal: AbortSignal): Promise<string[]>;
+}
+
+/** One replica tried by a read (a turn on the fallback trail): its outcome and time. */
+export interface Attempt {
+  url: string;
+  kind: Replica["kind"];
+  outcome: "ok" | "failed";
+  error?: string;
+  errorKind?: ErrorKind;
+  /** Whether the failure allowed moving on to the next replica. */
+  eligible?: boolean;
+  /** What was verified, or why the replica was used despite the registry being down. */
+  note?: string;
+  ms: number;
 }

@@ -1,8 +1,9 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
 import { FLEET_OUTCOMES, type FleetOutcome, outcomeOf, type Shard } from "../apply/fleet";
 import type { AppliedFile, ApplyResult } from "../apply/types";
-import type { Attempt } from "../relay/pull";
+import type { Attempt } from "../replica/types";
 import { redact, redactUrl } from "../secrets";
+import { isRegistryUrl } from "../settings";
 import { atlasActionRuns } from "./atlas";
 import { stateText } from "./health";
 import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural } from "./markdown";
@@ -105,9 +106,9 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   const out: string[] = [];
   const icon = r.error ? "❌" : r.dryRun ? "🧪" : "✅";
   if (heading) out.push(`#### ${icon} ${escapeInline(clean(run.label ?? r.url))}`, "");
-  const trail = (r.trail ?? []) as Attempt[];
+  const trail = r.trail ?? [];
   if (trail.length) out.push(`Source: ${escapeInline(clean(trailText(trail)))}`, "");
-  else if (!isRemote(run.dir))
+  else if (!isRegistryUrl(run.dir))
     out.push(`Source: ${codeSpan(clean(redactUrl(run.dir)))} (local directory)`, "");
   const ok = r.applied.filter((f) => !f.error && !f.rolledBack).length;
   const notOk = r.applied.length - ok;
@@ -251,8 +252,6 @@ export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOpti
   return redact(`${lines.join("\n").trimEnd()}\n`, secrets);
 }
 
-const isRemote = (dir: string) => /^atlas:\/\//i.test(dir);
-
 /**
  * The apply action's outputs, atlas-action's names. One run: its values. Several (for_each):
  * pending_count and applied_count are sums; current and target are set only when every run agrees
@@ -273,7 +272,9 @@ export function applyOutputs(
     pending_count: String(runs.reduce((n, r) => n + r.result.pending.length, 0)),
     applied_count: String(runs.reduce((n, r) => n + r.result.applied.filter((f) => !f.error).length, 0)),
     runs: clean(JSON.stringify(atlasActionRuns(runs))),
-    source: clean(first ? (first.result.source ?? (isRemote(first.dir) ? "" : redactUrl(first.dir))) : ""),
+    source: clean(
+      first ? (first.result.source ?? (isRegistryUrl(first.dir) ? "" : redactUrl(first.dir))) : "",
+    ),
     // As atlas-action: the error of the first failed run ("" on success, so every output is set).
     error: failed
       ? clean(

@@ -45,13 +45,6 @@ export function escapeCell(text: string): string {
     .replace(/\r\n|\r|\n/g, "<br>");
 }
 
-export function tableOf(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(header.map(() => "---")), ...rows.map((r) => line(r.map(escapeCell)))].join(
-    "\n",
-  );
-}
-
 /** `6 ms`, `5.0 s`, `2.3 min`. */
 export function formatMs(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;

@@ -1,6 +1,6 @@
-// Shared by apply and status: which database(s) and directory a command line selects.
+// Which target databases (and their directory) a command line selects; shared by apply and status.
 // Explicit flags (--url --dir ...) win over the env block of atlas.hcl (--config --env).
-import { type AppliedState, type ApplyTarget, applyTargetsOf, type MigrationDir } from "@migrate-relay/core";
+import { type ApplyTarget, applyTargetsOf } from "@migrate-relay/core";
 import { type FlagSpec, type ParsedFlags, str } from "../args";
 import { ATLAS_COMPAT_FLAGS, FORMAT_FLAG } from "../atlas-flags";
 import type { Io } from "../command";
@@ -28,19 +28,9 @@ export const TARGET_FLAGS: FlagSpec[] = [
   ...ATLAS_COMPAT_FLAGS,
 ];
 
-export type Target = ApplyTarget;
-
 /** One target per env instance (for_each), or the single one --url/--dir name. */
-export async function selectTargets(flags: ParsedFlags, io: Io): Promise<Target[]> {
+export async function selectTargets(flags: ParsedFlags, io: Io): Promise<ApplyTarget[]> {
   const explicit = { url: str(flags, "url"), dir: str(flags, "dir") };
   if (!hasEnvFlag(flags)) return applyTargetsOf(undefined, explicit);
   return applyTargetsOf(await loadEnvsFromFlags(flags, io), explicit);
-}
-
-export interface LoadedDir {
-  dir: MigrationDir;
-  /** Where it came from when read through the relay. */
-  source?: string;
-  trail?: unknown[];
-  state?: AppliedState;
 }

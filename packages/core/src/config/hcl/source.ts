@@ -1,5 +1,5 @@
 // Positions and errors that point into the config file: every config error starts with file:line:column.
-import { RelayError } from "../errors";
+import { RelayError } from "../../errors";
 
 export interface Pos {
   line: number;

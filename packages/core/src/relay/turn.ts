@@ -5,7 +5,7 @@ import { deadlineSignal } from "../replica/http";
 import type { Replica } from "../replica/types";
 import { redact } from "../secrets";
 
-export interface TargetLimits {
+export interface TurnLimits {
   /** Time allowed for this replica's whole turn, retries included. */
   timeoutMs: number;
   /** Extra attempts after an eligible failure (never after the deadline). */
@@ -19,14 +19,15 @@ export const isEligible = (err: { kind: ErrorKind }) => ELIGIBLE.includes(err.ki
 /** Worth another attempt at the same replica: a missing tag or bad content will not fix itself. */
 const RETRYABLE: ErrorKind[] = ["unreachable", "conflict"];
 
-export interface TargetOutcome<T> {
+export interface TurnOutcome<T> {
   value?: T;
   error?: RelayError;
   attempts: number;
   ms: number;
 }
 
-function asRelayError(err: unknown, signal: AbortSignal): RelayError {
+/** A failed attempt of a turn as a RelayError: past the deadline it is unreachable, whatever was thrown. */
+function turnError(err: unknown, signal: AbortSignal): RelayError {
   if (signal.aborted) {
     const reason = signal.reason as Error | undefined;
     if (!(err instanceof RelayError) || err.kind !== "unreachable") {
@@ -54,12 +55,12 @@ const sleep = (ms: number, signal: AbortSignal) =>
     );
   });
 
-export async function runTarget<T>(
+export async function runTurn<T>(
   replica: Replica,
-  limits: TargetLimits,
+  limits: TurnLimits,
   secrets: readonly string[],
   work: (signal: AbortSignal) => Promise<T>,
-): Promise<TargetOutcome<T>> {
+): Promise<TurnOutcome<T>> {
   const started = performance.now();
   const deadline = deadlineSignal(limits.timeoutMs, limits.signal);
   let attempts = 0;
@@ -70,7 +71,7 @@ export async function runTarget<T>(
         const value = await work(deadline.signal);
         return { value, attempts, ms: performance.now() - started };
       } catch (err) {
-        const error = asRelayError(err, deadline.signal);
+        const error = turnError(err, deadline.signal);
         const retry =
           attempts <= limits.retries && RETRYABLE.includes(error.kind) && !deadline.signal.aborted;
         if (!retry) {

@@ -1,11 +1,11 @@
-// Progress lines go to stderr: stdout carries the command's result only.
 // Where apply and status read a directory: file:// from disk, atlas:// through the relay (registry
-// first, then the backups, verified), with the repository flags push and pull use.
+// first, then the backups, verified), with the repository flags push and pull use. Progress lines go
+// to stderr: stdout carries the command's result only.
 import { type Attempt, dirLoader as coreDirLoader } from "@migrate-relay/core";
 import type { FlagSpec, ParsedFlags } from "../args";
 import type { Io } from "../command";
 import { attemptLine } from "./pull";
-import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
+import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./repo-flags";
 
 /** The repository flags (registry, backups, grant), minus those TARGET_FLAGS already has. */
 export const RELAY_FLAGS: FlagSpec[] = REPO_FLAGS.filter(

@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: "${" here is HCL syntax, not a JS template
 import { describe, expect, it } from "vitest";
+import { makeFunctions } from "../functions";
 import { evaluate, type Namespace } from "./evaluator";
-import { makeFunctions } from "./functions";
 import { parse } from "./parser";
 import { toJson, type Value } from "./values";
 

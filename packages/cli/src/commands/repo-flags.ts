@@ -1,18 +1,22 @@
-// What push and pull share: where the repository lives (flags or atlas.hcl), timeouts, the grant.
+// The repository flags push, pull, verify, sync, apply and status share: where the repository lives
+// (flags over atlas.hcl), its connect timeout and the license grant.
 import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_GRANT_TTL_MS,
   defaultGrantDir,
   GrantStore,
-  inputError,
+  isRegistryUrl,
   layerRepoConfig,
   openRepo,
   type Repo,
   type ResolvedEnv,
+  setting,
 } from "@migrate-relay/core";
 import { type FlagSpec, list, type ParsedFlags, str } from "../args";
 import { FORMAT_FLAG } from "../atlas-flags";
 import type { Io } from "../command";
 import { CONFIG_FLAGS, hasEnvFlag, loadEnvsFromFlags } from "../config-flags";
-import { parseDuration } from "../duration";
+import { durationFlag, durationText } from "../duration";
 
 export const REPO_FLAGS: FlagSpec[] = [
   ...CONFIG_FLAGS,
@@ -38,9 +42,14 @@ export const REPO_FLAGS: FlagSpec[] = [
     name: "grant-ttl",
     type: "string",
     description: "how long a grant lets work go on without the registry",
-    default: "168h",
+    default: durationText(DEFAULT_GRANT_TTL_MS),
   },
-  { name: "connect-timeout", type: "string", description: "per-replica connect timeout", default: "3s" },
+  {
+    name: "connect-timeout",
+    type: "string",
+    description: "per-replica connect timeout",
+    default: durationText(DEFAULT_CONNECT_TIMEOUT_MS),
+  },
   FORMAT_FLAG,
 ];
 
@@ -50,6 +59,12 @@ export async function envFromFlags(flags: ParsedFlags, io: Io): Promise<Resolved
   const [env] = await loadEnvsFromFlags(flags, io);
   return env;
 }
+
+/** The registry repository --dir (or the env's migration.dir) names, when it is an atlas:// URL. */
+export const registryDirOf = (flags: ParsedFlags, env: ResolvedEnv | undefined): string | undefined => {
+  const dir = setting(str(flags, "dir"), env?.migration.dir);
+  return dir && isRegistryUrl(dir) ? dir : undefined;
+};
 
 /** Where the repository lives: explicit flags first, then atlas.hcl, then $ATLAS_TOKEN. */
 export function repoFromFlags(flags: ParsedFlags, io: Io, env: ResolvedEnv | undefined, dir?: string): Repo {
@@ -63,7 +78,7 @@ export function repoFromFlags(flags: ParsedFlags, io: Io, env: ResolvedEnv | und
       cloudToken: str(flags, "cloud-token"),
       fallbackToken: io.env.ATLAS_TOKEN,
       cwd: io.cwd,
-      connectTimeoutMs: durationFlag(flags, "connect-timeout") ?? 3_000,
+      connectTimeoutMs: durationFlag(flags, "connect-timeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
     }),
   );
 }
@@ -74,12 +89,4 @@ export function grantsFromFlags(flags: ParsedFlags, io: Io): GrantStore {
     dir: str(flags, "grant-dir") ?? defaultGrantDir(io.env),
     ...(ttlMs ? { ttlMs } : {}),
   });
-}
-
-export function durationFlag(flags: ParsedFlags, name: string): number | undefined {
-  const text = str(flags, name);
-  if (text === undefined) return undefined;
-  const ms = parseDuration(text, name);
-  if (!(ms > 0)) throw inputError(`--${name} must be more than 0`);
-  return ms;
 }

@@ -1,9 +1,9 @@
 // Expressions -> values. Names resolve through for-expression variables, then per-attribute enums,
 // then namespaces (local, var, each, atlas, data) that the caller supplies and resolves lazily.
-import { RelayError } from "../errors";
+import { RelayError } from "../../errors";
 import type { Expr } from "./ast";
 import { SPLAT_ITEM } from "./ast";
-import type { HclFunction } from "./functions";
+import type { HclFunction } from "./function";
 import { closest, didYouMean, errorAt, type Span } from "./source";
 import { asString, describe, equal, isList, isObject, type ObjectValue, type Value } from "./values";
 
