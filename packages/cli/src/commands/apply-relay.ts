@@ -1,10 +1,9 @@
 // Progress lines go to stderr: stdout carries the command's result only.
 // Where apply and status read a directory: file:// from disk, atlas:// through the relay (registry
 // first, then the backups, verified), with the repository flags push and pull use.
-import { type Attempt, dirLoader as coreDirLoader } from "@migrate-relay/core";
+import { type Attempt, attemptLogLine, dirLoader as coreDirLoader } from "@migrate-relay/core";
 import type { FlagSpec, ParsedFlags } from "../args";
 import type { Io } from "../command";
-import { attemptLine } from "./pull";
 import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
 
 /** The repository flags (registry, backups, grant), minus those TARGET_FLAGS already has. */
@@ -23,7 +22,7 @@ export function dirLoader(flags: ParsedFlags, io: Io, options: { log: boolean })
     repoOf: (dir, env) => repoFromFlags(flags, io, env, dir),
     pull: {
       grants: grantsFromFlags(flags, io),
-      ...(options.log ? { onAttempt: (a: Attempt) => io.err(attemptLine(a)) } : {}),
+      ...(options.log ? { onAttempt: (a: Attempt) => io.err(attemptLogLine(a)) } : {}),
     },
     ...(options.log
       ? {
