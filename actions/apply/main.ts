@@ -7,10 +7,12 @@ import {
   applyFleet,
   applyOptionsOf,
   applyOutputs,
+  applyRunTitle,
   applyStatusText,
   applySummary,
   applyTargetsOf,
   attemptLogLine,
+  attemptTitle,
   deploymentLine,
   deploymentMarkdown,
   dirLoader,
@@ -44,6 +46,7 @@ import {
   workingDirectory,
   writeSummary,
 } from "../common/github";
+import { ACTIONS_VOCABULARY } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -114,7 +117,9 @@ export async function main(): Promise<void> {
         secrets: secrets.list,
         ...(timeoutMs ? { timeoutMs } : {}),
         onAttempt: (a) =>
-          a.outcome === "ok" ? core.info(attemptLogLine(a)) : core.warning(attemptLogLine(a)),
+          a.outcome === "ok"
+            ? core.info(attemptLogLine(a, ACTIONS_VOCABULARY))
+            : core.warning(attemptLogLine(a, ACTIONS_VOCABULARY), { title: attemptTitle(a) }),
       },
       onRead: (d, repo) =>
         core.info(`Reading ${redactUrl(d)}: the primary, then ${repo.replicas.length - 1} backup(s)`),
@@ -147,10 +152,10 @@ export async function main(): Promise<void> {
         ),
       onFile: (target, f) => core.info(`${prefix(target.label)}${appliedFileLine(f)}`),
       onDone: (run) => {
-        const line = applyStatusText(run);
+        const line = applyStatusText(run, ACTIONS_VOCABULARY);
         // One annotation per failed target when there are several; setFailed below names the first.
         if (!run.result.error) core.info(line);
-        else if (prepared.length > 1) core.error(line);
+        else if (prepared.length > 1) core.error(line, { title: applyRunTitle(run) });
       },
     });
     const runs: FleetRun[] = fleet.runs;
@@ -175,7 +180,9 @@ export async function main(): Promise<void> {
       ...(fleet.shard ? { shard: fleet.shard } : {}),
       ...(fleet.stopped ? { stopped: fleet.stopped } : {}),
     };
-    await writeSummary(applySummary(runs, { secrets: secrets.list, rollout }) + reportLine);
+    await writeSummary(
+      applySummary(runs, { secrets: secrets.list, rollout, vocabulary: ACTIONS_VOCABULARY }) + reportLine,
+    );
     const failed = runs.filter((r) => r.result.error);
     const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
     if (notStarted && !failed.length)
@@ -195,7 +202,7 @@ export async function main(): Promise<void> {
   } catch (err) {
     const message = fail(err, secrets);
     core.setOutput("error", message); // as atlas-action does when the step stops before any run
-    await writeSummary(errorSummary("migrate-relay apply", message, secrets.list));
+    await writeSummary(errorSummary("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.
     recordGrantChange(grantChanged || (grants?.changed ?? false));

@@ -68,12 +68,12 @@ export function detailCell(text: string): string {
 }
 
 /** Longer URLs are shortened in a table cell, the full one in the title (hover), so Detail stays in view. */
-const URL_CELL = 60;
+const URL_CELL = 80;
 
 /** A URL in a table cell: a code span, shortened in the middle when long (the whole URL in its title). */
 export function urlCell(url: string): string {
   if (url.length <= URL_CELL) return codeSpan(url, true);
-  const short = `${url.slice(0, 28)}…${url.slice(-(URL_CELL - 29))}`;
+  const short = `${url.slice(0, 32)}…${url.slice(-(URL_CELL - 33))}`;
   return `<code title="${escapeHtml(url).replace(/\|/g, "&#124;")}">${escapeHtml(short).replace(/\|/g, "&#124;")}</code>`;
 }
 
