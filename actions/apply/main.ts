@@ -8,6 +8,7 @@ import {
   applyOptionsOf,
   applyOutputs,
   applyRunTitle,
+  applyStartLine,
   applyStatusText,
   applySummary,
   applyTargetsOf,
@@ -24,7 +25,7 @@ import {
   openRepo,
   PullError,
   type ResolvedEnv,
-  redactUrl,
+  readingLine,
   reportDeployments,
   targetKey,
 } from "@migrate-relay/core";
@@ -121,8 +122,7 @@ export async function main(): Promise<void> {
             ? core.info(attemptLogLine(a, ACTIONS_VOCABULARY))
             : core.warning(attemptLogLine(a, ACTIONS_VOCABULARY), { title: attemptTitle(a) }),
       },
-      onRead: (d, repo) =>
-        core.info(`Reading ${redactUrl(d)}: the primary, then ${repo.replicas.length - 1} backup(s)`),
+      onRead: (d, repo) => core.info(readingLine(d, repo.replicas.length)),
     });
 
     const settings = fleetSettingsOf(
@@ -146,10 +146,7 @@ export async function main(): Promise<void> {
           throw err;
         }
       },
-      onStart: (target) =>
-        core.info(
-          `Apply ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        ),
+      onStart: (target) => core.info(applyStartLine(target)),
       onFile: (target, f) => core.info(`${prefix(target.label)}${appliedFileLine(f)}`),
       onDone: (run) => {
         const line = applyStatusText(run, ACTIONS_VOCABULARY);

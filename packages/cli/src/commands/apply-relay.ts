@@ -1,7 +1,7 @@
 // Progress lines go to stderr: stdout carries the command's result only.
 // Where apply and status read a directory: file:// from disk, atlas:// through the relay (registry
 // first, then the backups, verified), with the repository flags push and pull use.
-import { type Attempt, attemptLogLine, dirLoader as coreDirLoader } from "@migrate-relay/core";
+import { type Attempt, attemptLogLine, dirLoader as coreDirLoader, readingLine } from "@migrate-relay/core";
 import type { FlagSpec, ParsedFlags } from "../args";
 import type { Io } from "../command";
 import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./push-common";
@@ -27,7 +27,7 @@ export function dirLoader(flags: ParsedFlags, io: Io, options: { log: boolean })
     ...(options.log
       ? {
           onRead: (dir: string, repo: { replicas: unknown[] }) =>
-            io.err(`Reading ${dir}: the primary, then ${repo.replicas.length - 1} backup(s)`),
+            io.err(readingLine(dir, repo.replicas.length)),
         }
       : {}),
   });

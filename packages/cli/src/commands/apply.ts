@@ -4,6 +4,7 @@ import {
   appliedFileLine,
   applyFleet,
   applyOptionsOf,
+  applyStartLine,
   applyStatusText,
   deploymentLine,
   fleetCountsLine,
@@ -11,7 +12,6 @@ import {
   inputError,
   laggingLine,
   readStateLine,
-  redactUrl,
   reportDeployments,
   targetKey,
 } from "@migrate-relay/core";
@@ -139,10 +139,7 @@ export const applyCommand: Command = {
           }
           return loaded;
         },
-        onStart: (target) =>
-          io.err(
-            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-          ),
+        onStart: (target) => io.err(applyStartLine(target)),
         onFile: (target: Target, f: AppliedFile) => io.err(`${prefix(target.label)}${appliedFileLine(f)}`),
         // A failure is Atlas's `Error: ...`; otherwise the same sentence as the actions' log.
         onDone: (run) =>

@@ -93,6 +93,14 @@ export const attemptTitle = (a: Attempt) =>
 export const applyRunTitle = (run: { label?: string }) =>
   `migrate-relay apply${run.label ? `: ${run.label}` : ""} failed`;
 
+/** Before a read through the relay: the directory and how many replicas stand behind it. */
+export const readingLine = (dir: string, replicas: number) =>
+  `Reading ${redactUrl(dir)}: the primary, then ${plural(replicas - 1, "backup")}`;
+
+/** Before a target's apply: the directory, the database and the env instance. */
+export const applyStartLine = (target: { dir: string; url: string; label?: string }) =>
+  `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`;
+
 /** Which state was read, and from where (a log line). */
 export const readStateLine = (state: AppliedState, source: string) =>
   `Read ${stateText(state)} from ${source}`;

@@ -6,7 +6,15 @@ import { validateDir } from "../dir/sum";
 import { GrantStore } from "../grant/grant";
 import type { Attempt } from "../relay/pull";
 import type { PushResult, TargetResult } from "../relay/push";
-import { type ApplyRun, applyStatusText, applySummary, attemptLogLine } from "./apply";
+import {
+  type ApplyRun,
+  applyStartLine,
+  applyStatusText,
+  applySummary,
+  attemptLogLine,
+  fleetCountsLine,
+  readingLine,
+} from "./apply";
 import { errorSummary } from "./markdown";
 import { pushOutputs, pushSummary, pushTargetLine } from "./push";
 import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
@@ -251,5 +259,16 @@ describe("one voice, each front end's words", () => {
     expect(attemptLogLine(attempt, actions)).toContain('input "cloud-token"');
     expect(attemptLogLine(attempt)).toContain("--cloud-token");
     expect(flagName("cloud-token")).toBe("--cloud-token");
+  });
+
+  it("the progress lines both front ends print: URLs redacted, counts in words", () => {
+    expect(readingLine("atlas://app", 3)).toBe("Reading atlas://app: the primary, then 2 backups");
+    expect(readingLine("s3://k:secret@b/p", 2)).toBe("Reading s3://k:***@b/p: the primary, then 1 backup");
+    expect(applyStartLine({ dir: "file://m", url: "postgres://u:pw@db/app", label: "prod" })).toBe(
+      "Applying file://m to postgres://u:***@db/app (env prod)",
+    );
+    expect(fleetCountsLine(["failed", "applied", "applied", "not-started"])).toBe(
+      "4 targets: 1 failed, 1 not started, 2 applied",
+    );
   });
 });
