@@ -203,6 +203,9 @@ describe("apply action (dist/apply)", () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/no license grant/i);
       expect(errors[0]).toMatch(/run once while the registry is reachable|restore the cached grant/);
+      // The hint in the action's words: its own cache, no CLI flag.
+      expect(errors[0]).toContain("the action caches ~/.migrate-relay/grants between runs");
+      expect(`${errors[0]}\n${main.summary}`).not.toMatch(/--grant-dir|actions\/cache of/);
       expect(summaryText(main.summary)).toMatch(/no license grant/i);
       const tables = await query(url, "SELECT 1 FROM pg_namespace WHERE nspname = 'atlas_schema_revisions'");
       expect(tables).toEqual([]);

@@ -47,7 +47,7 @@ import {
   workingDirectory,
   writeSummary,
 } from "../common/github";
-import { ACTIONS_VOCABULARY } from "../common/vocabulary";
+import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -188,16 +188,18 @@ export async function main(): Promise<void> {
       const first = failed[0]!;
       const who = first.label ? `${first.label}: ` : "";
       fail(
-        new Error(
-          runs.length === 1
-            ? first.result.error!.message
-            : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error!.message}`,
+        inActionWords(
+          new Error(
+            runs.length === 1
+              ? first.result.error!.message
+              : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error!.message}`,
+          ),
         ),
         secrets,
       );
     }
   } catch (err) {
-    const message = fail(err, secrets);
+    const message = fail(inActionWords(err), secrets);
     core.setOutput("error", message); // as atlas-action does when the step stops before any run
     await writeSummary(errorSummary("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {

@@ -38,7 +38,7 @@ import {
   workingDirectory,
   writeSummary,
 } from "../common/github";
-import { ACTIONS_VOCABULARY } from "../common/vocabulary";
+import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -124,12 +124,12 @@ export async function main(): Promise<void> {
     );
     const status = pushStatusText(result);
     if (!result.ok) {
-      fail(new Error(status), secrets);
+      fail(inActionWords(new Error(status)), secrets);
       return;
     }
     core.info(`${status} in ${formatMs(performance.now() - started)}`);
   } catch (err) {
-    const message = fail(err, secrets);
+    const message = fail(inActionWords(err), secrets);
     await writeSummary(errorSummary("migrate-relay push", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.

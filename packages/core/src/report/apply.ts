@@ -107,7 +107,7 @@ export const readStateLine = (state: AppliedState, source: string) =>
 
 /** Backups behind the state that was read (a warning). */
 export const laggingLine = (lagging: readonly string[]) =>
-  `Lagging backups (run migrate-relay sync): ${lagging.join(", ")}`;
+  `lagging backups (run migrate-relay sync): ${lagging.join(", ")}`;
 
 /** `2000 targets: 3 failed, 10 not started, 1987 applied`. */
 export function fleetCountsLine(outcomes: readonly FleetOutcome[]): string {

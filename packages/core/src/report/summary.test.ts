@@ -13,6 +13,7 @@ import {
   applySummary,
   attemptLogLine,
   fleetCountsLine,
+  laggingLine,
   readingLine,
 } from "./apply";
 import { errorSummary } from "./markdown";
@@ -266,6 +267,9 @@ describe("one voice, each front end's words", () => {
     expect(readingLine("s3://k:secret@b/p", 2)).toBe("Reading s3://k:***@b/p: the primary, then 1 backup");
     expect(applyStartLine({ dir: "file://m", url: "postgres://u:pw@db/app", label: "prod" })).toBe(
       "Applying file://m to postgres://u:***@db/app (env prod)",
+    );
+    expect(`Warning: ${laggingLine(["s3://b/p (at 2)"])}`).toBe(
+      "Warning: lagging backups (run migrate-relay sync): s3://b/p (at 2)",
     );
     expect(fleetCountsLine(["failed", "applied", "applied", "not-started"])).toBe(
       "4 targets: 1 failed, 1 not started, 2 applied",
