@@ -174,6 +174,15 @@ describe("apply action (dist/apply)", () => {
         [LAST_VERSION, "ok", "2"],
       ]);
       expect(annotations(main, "warning").join("\n")).toMatch(/FAIL atlas:\/\/.*connection refused/);
+      // Every annotation has a title: which step and what went wrong.
+      const warnings = main.commands.filter((c) => c.command === "warning");
+      expect(warnings.map((w) => w.properties.title)).toEqual(
+        expect.arrayContaining([
+          "migrate-relay: registry not read, trying the next",
+          "migrate-relay apply: deployment report not sent",
+        ]),
+      );
+      expect(warnings.every((w) => w.properties.title)).toBe(true);
       expect(await publicTables(url)).toEqual(["orders", "users"]);
 
       // Secrets: masked (::add-mask::), and nowhere else: logs, outputs, summary, state and env files.
@@ -405,6 +414,10 @@ env "tenants" {
       ...Array(5).fill("not-started"),
     ]);
     expect(runs[3]!.not_started).toMatch(/max-failures reached/);
+    expect(
+      main.commands.find((c) => c.command === "warning" && /Stopped starting/.test(c.message))?.properties
+        .title,
+    ).toBe("migrate-relay apply: rollout stopped");
     expect(annotations(main, "error").join("\n")).toMatch(/1 of 8 targets failed \(5 not started\)/);
     expect(summaryText(main.summary)).toMatch(/not started: max-failures reached/);
   }, 180_000); // three jobs over 8 databases

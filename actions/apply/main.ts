@@ -14,6 +14,7 @@ import {
   applyTargetsOf,
   attemptLogLine,
   attemptTitle,
+  DEPLOYMENT_TITLE,
   deploymentLine,
   deploymentMarkdown,
   dirLoader,
@@ -25,8 +26,10 @@ import {
   openRepo,
   PullError,
   type ResolvedEnv,
+  ROLLOUT_STOPPED_TITLE,
   readingLine,
   reportDeployments,
+  rolloutStoppedLine,
   targetKey,
 } from "@migrate-relay/core";
 import {
@@ -158,7 +161,7 @@ export async function main(): Promise<void> {
     const runs: FleetRun[] = fleet.runs;
     if (fleet.shard)
       core.info(`Shard ${fleet.shard.index}/${fleet.shard.count}: ${runs.length} of ${fleet.total} targets`);
-    if (fleet.stopped) core.warning(`Stopped starting targets: ${fleet.stopped}`);
+    if (fleet.stopped) core.warning(rolloutStoppedLine(fleet.stopped), { title: ROLLOUT_STOPPED_TITLE });
     grantChanged = grantChanged || grants.changed;
 
     for (const [name, value] of Object.entries(applyOutputs(runs, { secrets: secrets.list }))) {
@@ -170,7 +173,8 @@ export async function main(): Promise<void> {
       .filter((r) => r.notStarted === undefined)
       .map((r) => ({ target: byKey.get(r.key)!, result: r.result, startedAt: r.startedAt }));
     const report = await reportDeployments(deployed, load, "GITHUB_ACTION");
-    if (report) (report.error ? core.warning : core.info)(deploymentLine(report));
+    if (report?.error) core.warning(deploymentLine(report), { title: DEPLOYMENT_TITLE });
+    else if (report) core.info(deploymentLine(report));
     const reportLine = report ? `\n${deploymentMarkdown(report, secrets.list)}\n` : "";
     const rollout = {
       total: fleet.total,

@@ -93,6 +93,11 @@ export const attemptTitle = (a: Attempt) =>
 export const applyRunTitle = (run: { label?: string }) =>
   `migrate-relay apply${run.label ? `: ${run.label}` : ""} failed`;
 
+/** A rollout that stopped starting targets (max-failures, a failed canary), and its title. */
+export const rolloutStoppedLine = (why: string) => `Stopped starting targets: ${why}`;
+export const ROLLOUT_STOPPED_TITLE = "migrate-relay apply: rollout stopped";
+export const DEPLOYMENT_TITLE = "migrate-relay apply: deployment report not sent";
+
 /** Before a read through the relay: the directory and how many replicas stand behind it. */
 export const readingLine = (dir: string, replicas: number) =>
   `Reading ${redactUrl(dir)}: the primary, then ${plural(replicas - 1, "backup")}`;
