@@ -174,6 +174,15 @@ describe("apply action (dist/apply)", () => {
         [LAST_VERSION, "ok", "2"],
       ]);
       expect(annotations(main, "warning").join("\n")).toMatch(/FAIL atlas:\/\/.*connection refused/);
+      // Every annotation has a title: which step and what went wrong.
+      const warnings = main.commands.filter((c) => c.command === "warning");
+      expect(warnings.map((w) => w.properties.title)).toEqual(
+        expect.arrayContaining([
+          "migrate-relay: registry not read, trying the next",
+          "migrate-relay apply: deployment report not sent",
+        ]),
+      );
+      expect(warnings.every((w) => w.properties.title)).toBe(true);
       expect(await publicTables(url)).toEqual(["orders", "users"]);
 
       // Secrets: masked (::add-mask::), and nowhere else: logs, outputs, summary, state and env files.
@@ -203,6 +212,9 @@ describe("apply action (dist/apply)", () => {
       expect(errors).toHaveLength(1);
       expect(errors[0]).toMatch(/no license grant/i);
       expect(errors[0]).toMatch(/run once while the registry is reachable|restore the cached grant/);
+      // The hint in the action's words: its own cache, no CLI flag.
+      expect(errors[0]).toContain("the action caches ~/.migrate-relay/grants between runs");
+      expect(`${errors[0]}\n${main.summary}`).not.toMatch(/--grant-dir|actions\/cache of/);
       expect(summaryText(main.summary)).toMatch(/no license grant/i);
       const tables = await query(url, "SELECT 1 FROM pg_namespace WHERE nspname = 'atlas_schema_revisions'");
       expect(tables).toEqual([]);
@@ -402,6 +414,10 @@ env "tenants" {
       ...Array(5).fill("not-started"),
     ]);
     expect(runs[3]!.not_started).toMatch(/max-failures reached/);
+    expect(
+      main.commands.find((c) => c.command === "warning" && /Stopped starting/.test(c.message))?.properties
+        .title,
+    ).toBe("migrate-relay apply: rollout stopped");
     expect(annotations(main, "error").join("\n")).toMatch(/1 of 8 targets failed \(5 not started\)/);
     expect(summaryText(main.summary)).toMatch(/not started: max-failures reached/);
   }, 180_000); // three jobs over 8 databases
@@ -436,7 +452,9 @@ env "tenants" {
     const [run] = JSON.parse(main.outputs.runs!) as AtlasRun[];
     expect(run!.error).toMatch(/division by zero/);
     expect(main.outputs.error).toMatch(/division by zero/);
-    expect(main.summary).toMatch(/<details>[\s\S]*SELECT 1\/0[\s\S]*division by zero[\s\S]*<\/details>/);
+    // The failing statement in <details>; the error itself once, in the file's row.
+    expect(main.summary).toMatch(/<details>[\s\S]*SELECT 1\/0[\s\S]*<\/details>/);
+    expect(main.summary.split("division by zero")).toHaveLength(2);
     // tx-mode file: the failing file rolled back whole, the first one stays.
     expect(await publicTables(url)).toEqual(["fine"]);
     expect((await revisionRows(url)).map((r) => r.version)).toEqual(["1"]);

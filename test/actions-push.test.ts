@@ -102,6 +102,13 @@ describe("push action (dist/push)", () => {
     expect(annotations(main, "error")).toEqual([]);
     const rows = summaryRows(main.summary).slice(1);
     expect(rows.map((r) => r[2])).toEqual(["ok", "ok", "failed"]);
+    // The failed target's annotation has a title; the target lines sit in one log group.
+    const titled = main.commands.find((c) => c.command === "warning" && c.message.includes(blocked));
+    expect(titled?.properties.title).toBe("migrate-relay push: backup (file) failed");
+    const groups = main.commands.filter((c) => c.command === "group").map((c) => c.message);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatch(new RegExp(`^Pushing ${slug}:\\S+ to 3 targets \\(timeout 10\\.0 s each\\)$`));
+    expect(main.commands.filter((c) => c.command === "endgroup")).toHaveLength(1);
     expect(main.summary).toContain("⚠️");
   });
 

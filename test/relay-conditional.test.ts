@@ -99,7 +99,7 @@ describe("push to a store that rejects conditional writes", () => {
     expect(text.err).not.toMatch(/FAIL|Error/); // progress lines are on stderr, the URL on stdout
     expect(text.code).toBe(0);
     const line = text.err.split("\n").find((l) => l.includes(url));
-    expect(line).toMatch(/^ {2}ok {2}/);
+    expect(line).toMatch(/^ok {3}s3:/);
     expect(line).toContain(
       "latest written without compare-and-swap: the store does not support conditional writes (last writer wins)",
     );

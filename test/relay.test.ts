@@ -196,6 +196,24 @@ describe("registry faults", () => {
     }
   });
 
+  it("registry down and no backup took it: the registry row does not claim it went on under the grant", async () => {
+    const slug = uniqueSlug();
+    await push(makeDir(2), rig.replicas(slug), { repo: slug, grants: rig.grants() });
+    const notADir = join(await tempDir(), "not-a-dir");
+    await writeFile(notADir, "a file, so the backup cannot be written");
+    await rig.registry.setFault("refuse");
+    try {
+      const options = { repo: slug, cloudUrl: rig.registry.url, cloudToken: rig.registry.token };
+      const replicas = [openReplica(`atlas://${slug}`, options), openReplica(`file://${notADir}`, options)];
+      const result = await push(makeDir(3), replicas, { repo: slug, grants: rig.grants(), retries: 0 });
+      expect(result.ok).toBe(false);
+      expect(result.targets.some((t) => t.ok)).toBe(false);
+      expect(result.targets[0]!.note ?? "").not.toMatch(/continuing under the license grant/);
+    } finally {
+      await rig.registry.setFault("none");
+    }
+  });
+
   it.each([401, 403] as const)("registry %s: no fallback, clear error, grant deleted", async (status) => {
     const slug = uniqueSlug();
     await push(makeDir(2), rig.replicas(slug), { repo: slug, grants: rig.grants() });

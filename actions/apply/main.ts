@@ -7,11 +7,15 @@ import {
   applyFleet,
   applyOptionsOf,
   applyOutputs,
+  applyRunTitle,
+  applyStartLine,
   applyStatusText,
   applySummary,
   applyTargetsOf,
   attemptLogLine,
+  attemptTitle,
   DEFAULT_CONFIG,
+  DEPLOYMENT_TITLE,
   deploymentLine,
   deploymentMarkdown,
   dirLoader,
@@ -24,8 +28,10 @@ import {
   openRepo,
   PullError,
   type ResolvedEnv,
-  redactUrl,
+  ROLLOUT_STOPPED_TITLE,
+  readingLine,
   reportDeployments,
+  rolloutStoppedLine,
   targetKey,
 } from "@migrate-relay/core";
 import {
@@ -46,6 +52,7 @@ import {
   workingDirectory,
   writeSummary,
 } from "../common/github";
+import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -116,10 +123,11 @@ export async function main(): Promise<void> {
         secrets: secrets.list,
         ...(timeoutMs ? { timeoutMs } : {}),
         onAttempt: (a) =>
-          a.outcome === "ok" ? core.info(attemptLogLine(a)) : core.warning(attemptLogLine(a)),
+          a.outcome === "ok"
+            ? core.info(attemptLogLine(a, ACTIONS_VOCABULARY))
+            : core.warning(attemptLogLine(a, ACTIONS_VOCABULARY), { title: attemptTitle(a) }),
       },
-      onRead: (d, repo) =>
-        core.info(`Reading ${redactUrl(d)}: the primary, then ${repo.replicas.length - 1} backup(s)`),
+      onRead: (d, repo) => core.info(readingLine(d, repo.replicas.length)),
     });
 
     const settings = fleetSettingsOf(
@@ -143,22 +151,19 @@ export async function main(): Promise<void> {
           throw err;
         }
       },
-      onStart: (target) =>
-        core.info(
-          `Apply ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
-        ),
+      onStart: (target) => core.info(applyStartLine(target)),
       onFile: (target, f) => core.info(`${prefix(target.label)}${appliedFileLine(f)}`),
       onDone: (run) => {
-        const line = applyStatusText(run);
+        const line = applyStatusText(run, ACTIONS_VOCABULARY);
         // One annotation per failed target when there are several; setFailed below names the first.
         if (!run.result.error) core.info(line);
-        else if (prepared.length > 1) core.error(line);
+        else if (prepared.length > 1) core.error(line, { title: applyRunTitle(run) });
       },
     });
     const runs: FleetRun[] = fleet.runs;
     if (fleet.shard)
       core.info(`Shard ${fleet.shard.index}/${fleet.shard.count}: ${runs.length} of ${fleet.total} targets`);
-    if (fleet.stopped) core.warning(`Stopped starting targets: ${fleet.stopped}`);
+    if (fleet.stopped) core.warning(rolloutStoppedLine(fleet.stopped), { title: ROLLOUT_STOPPED_TITLE });
     grantChanged = grantChanged || grants.changed;
 
     for (const [name, value] of Object.entries(applyOutputs(runs, { secrets: secrets.list }))) {
@@ -170,14 +175,17 @@ export async function main(): Promise<void> {
       .filter((r) => r.notStarted === undefined)
       .map((r) => ({ target: byKey.get(r.key)!, result: r.result, startedAt: r.startedAt }));
     const report = await reportDeployments(deployed, load, "GITHUB_ACTION");
-    if (report) (report.error ? core.warning : core.info)(deploymentLine(report));
+    if (report?.error) core.warning(deploymentLine(report), { title: DEPLOYMENT_TITLE });
+    else if (report) core.info(deploymentLine(report));
     const reportLine = report ? `\n${deploymentMarkdown(report, secrets.list)}\n` : "";
     const rollout = {
       total: fleet.total,
       ...(fleet.shard ? { shard: fleet.shard } : {}),
       ...(fleet.stopped ? { stopped: fleet.stopped } : {}),
     };
-    await writeSummary(applySummary(runs, { secrets: secrets.list, rollout }) + reportLine);
+    await writeSummary(
+      applySummary(runs, { secrets: secrets.list, rollout, vocabulary: ACTIONS_VOCABULARY }) + reportLine,
+    );
     const failed = runs.filter((r) => r.result.error);
     const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
     if (notStarted && !failed.length)
@@ -186,18 +194,20 @@ export async function main(): Promise<void> {
       const first = failed[0]!;
       const who = first.label ? `${first.label}: ` : "";
       fail(
-        new Error(
-          runs.length === 1
-            ? first.result.error!.message
-            : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error!.message}`,
+        inActionWords(
+          new Error(
+            runs.length === 1
+              ? first.result.error!.message
+              : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error!.message}`,
+          ),
         ),
         secrets,
       );
     }
   } catch (err) {
-    const message = fail(err, secrets);
+    const message = fail(inActionWords(err), secrets);
     core.setOutput("error", message); // as atlas-action does when the step stops before any run
-    await writeSummary(errorSummary("migrate-relay apply", message, secrets.list));
+    await writeSummary(errorSummary("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.
     recordGrantChange(grantChanged || (grants?.changed ?? false));

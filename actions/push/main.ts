@@ -13,14 +13,17 @@ import {
   layerRepoConfig,
   openRepo,
   push,
+  pushGroupTitle,
   pushOutputs,
   pushStatusText,
   pushSummary,
   pushTargetLine,
+  pushTargetTitle,
   type ReplayResult,
   readDir,
   redactUrl,
   replayDir,
+  replayLine,
   runContextFromEnv,
 } from "@migrate-relay/core";
 import {
@@ -40,6 +43,7 @@ import {
   workingDirectory,
   writeSummary,
 } from "../common/github";
+import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -85,16 +89,13 @@ export async function main(): Promise<void> {
     const devUrl = input("dev-url") || env?.dev;
     if (devUrl) {
       secrets.addFrom(devUrl);
-      replay = await replayDir(devUrl, migrations);
-      core.info(
-        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
-      );
+      replay = await core.group("Replaying on a scratch database", () => replayDir(devUrl, migrations));
+      core.info(replayLine(replay));
     }
 
-    core.info(
-      `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${formatMs(timeoutMs)} each)`,
-    );
+    // The target lines in one log group; a failed target is also an annotation with a title.
     const context = runContextFromEnv(process.env, input("dir") || source);
+    core.startGroup(pushGroupTitle(repo.slug, tag, repo.replicas.length, timeoutMs));
     const result = await push(migrations, repo.replicas, {
       repo: repo.slug,
       tag,
@@ -109,23 +110,32 @@ export async function main(): Promise<void> {
         ...(process.env.GITHUB_RUN_ID ? { run: process.env.GITHUB_RUN_ID } : {}),
       },
       ...(context ? { context } : {}),
-      onTarget: (t) => (t.ok ? core.info(pushTargetLine(t)) : core.warning(pushTargetLine(t))),
-    });
+      onTarget: (t) =>
+        t.ok
+          ? core.info(pushTargetLine(t, ACTIONS_VOCABULARY))
+          : core.warning(pushTargetLine(t, ACTIONS_VOCABULARY), { title: pushTargetTitle(t) }),
+    }).finally(() => core.endGroup());
     grantChanged = result.grantChanged || grants.changed;
 
     for (const [name, value] of Object.entries(pushOutputs(result, { secrets: secrets.list }))) {
       core.setOutput(name, value);
     }
-    await writeSummary(pushSummary(result, { ...(replay ? { replay } : {}), secrets: secrets.list }));
+    await writeSummary(
+      pushSummary(result, {
+        ...(replay ? { replay } : {}),
+        secrets: secrets.list,
+        vocabulary: ACTIONS_VOCABULARY,
+      }),
+    );
     const status = pushStatusText(result);
     if (!result.ok) {
-      fail(new Error(status), secrets);
+      fail(inActionWords(new Error(status)), secrets);
       return;
     }
     core.info(`${status} in ${formatMs(performance.now() - started)}`);
   } catch (err) {
-    const message = fail(err, secrets);
-    await writeSummary(errorSummary("migrate-relay push", message, secrets.list));
+    const message = fail(inActionWords(err), secrets);
+    await writeSummary(errorSummary("migrate-relay push", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.
     recordGrantChange(grantChanged || (grants?.changed ?? false));

@@ -1,22 +1,23 @@
 import {
   type AppliedFile,
   type ApplyOptions,
-  type ApplyResult,
   type ApplyTarget,
+  appliedFileLine,
   applyFleet,
   applyOptionsOf,
+  applyStartLine,
+  applyStatusText,
   DEFAULT_EXEC_ORDER,
   DEFAULT_LOCK_TIMEOUT_MS,
   DEFAULT_PARALLELISM,
   DEFAULT_TX_MODE,
   deploymentLine,
-  FLEET_OUTCOMES,
-  type FleetRun,
+  fleetCountsLine,
   fleetSettingsOf,
   inputError,
-  redactUrl,
+  laggingLine,
+  readStateLine,
   reportDeployments,
-  stateText,
   targetKey,
 } from "@migrate-relay/core";
 import { bool, type ParsedFlags, str } from "../args";
@@ -26,33 +27,6 @@ import { durationText } from "../duration";
 import { whileStoppable } from "../signals";
 import { dirLoader, RELAY_FLAGS } from "./read-dir";
 import { selectTargets, TARGET_FLAGS } from "./targets";
-
-function fileLine(f: AppliedFile): string {
-  const time = `${f.ms.toFixed(1)} ms`;
-  const resumed = f.skipped ? `, resumed after ${f.skipped}` : "";
-  if (f.error?.step) return `  FAIL ${f.name}  ${f.error.step}: ${f.error.text}  ${time}`;
-  if (f.error) {
-    return `  FAIL ${f.name}  statement ${f.error.index}/${f.total} (line ${f.error.line}): ${f.error.text}  ${time}`;
-  }
-  const state = f.rolledBack ? "rolled back" : "ok";
-  return `  ${state === "ok" ? "ok  " : "back"} ${f.name}  ${f.statements} statement${f.statements === 1 ? "" : "s"}${resumed}  ${time}`;
-}
-
-function summaryLine(r: ApplyResult): string {
-  if (r.error) return `Error: ${r.error.message}`;
-  const from = r.current || "(empty)";
-  if (r.pending.length === 0) return `No migration files to execute (database at ${from})`;
-  const statements = r.applied.reduce((n, f) => n + f.statements, 0);
-  if (r.dryRun) return `Dry run: would migrate from ${from} to ${r.target}: ${r.pending.join(", ")}`;
-  return `Migrated to version ${r.target} from ${from} (${r.applied.length} migrations, ${statements} statements, ${r.ms} ms)`;
-}
-
-/** `2000 targets: 3 failed, 10 not started, 1987 applied`. */
-function countsLine(runs: readonly FleetRun[]): string {
-  const counts = FLEET_OUTCOMES.map((o) => [o, runs.filter((r) => r.outcome === o).length] as const);
-  const parts = counts.filter(([, n]) => n > 0).map(([o, n]) => `${n} ${o.replace("-", " ")}`);
-  return `${runs.length} targets: ${parts.join(", ")}`;
-}
 
 function optionsOf(flags: ParsedFlags, target: ApplyTarget): ApplyOptions {
   return applyOptionsOf(
@@ -170,18 +144,19 @@ export const applyCommand: Command = {
           const loaded = await loadDir(target);
           if (loaded.state && loaded.source && !announced.has(loaded.source)) {
             announced.add(loaded.source);
-            io.err(`Read ${stateText(loaded.state)} from ${loaded.source}`);
-            if (loaded.state.lagging?.length)
-              io.err(`Warning: lagging backups (run migrate-relay sync): ${loaded.state.lagging.join(", ")}`);
+            io.err(readStateLine(loaded.state, loaded.source));
+            if (loaded.state.lagging?.length) io.err(`Warning: ${laggingLine(loaded.state.lagging)}`);
           }
           return loaded;
         },
-        onStart: (target) =>
+        onStart: (target) => io.err(applyStartLine(target)),
+        onFile: (target: ApplyTarget, f: AppliedFile) =>
+          io.err(`${prefix(target.label)}${appliedFileLine(f)}`),
+        // A failure is Atlas's `Error: ...`; otherwise the same sentence as the actions' log.
+        onDone: (run) =>
           io.err(
-            `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`,
+            `${prefix(run.label)}${run.result.error ? `Error: ${run.result.error.message}` : applyStatusText({ result: run.result })}`,
           ),
-        onFile: (target: ApplyTarget, f: AppliedFile) => io.err(`${prefix(target.label)}${fileLine(f)}`),
-        onDone: (run) => io.err(`${prefix(run.label)}${summaryLine(run.result)}`),
       });
       const notStarted = fleet.runs.filter((r) => r.outcome === "not-started");
       if (fleet.shard)
@@ -195,7 +170,7 @@ export const applyCommand: Command = {
             .map((r) => r.label ?? r.key)
             .join(", ")}${notStarted.length > 20 ? ", ..." : ""}`,
         );
-      if (fleet.runs.length > 1) io.err(countsLine(fleet.runs));
+      if (fleet.runs.length > 1) io.err(fleetCountsLine(fleet.runs.map((r) => r.outcome)));
       for (const run of fleet.runs) printApplyRun(io, template, run);
       // Best effort, as Atlas: a report that fails is a line on stderr, never a failed apply.
       const started = fleet.runs.filter((r) => r.outcome !== "not-started");

@@ -67,20 +67,26 @@ describe("migrate-relay hash", () => {
     await writeFile(edited, `${original}\n-- edited`);
     let io = capture();
     expect(await runCli(["hash", "--check"], io)).toBe(1);
-    expect(io.stderr[0]).toBe("migrate-relay hash: L3: 20220318104614_initial.sql was edited");
+    expect(io.stderr[0]).toBe(
+      "migrate-relay hash: L3: 20220318104614_initial.sql was edited (atlas.sum does not match the directory; if the change is intended, run migrate-relay hash)",
+    );
     expect(io.stderr[1]).toMatch(/migrations: atlas.sum does not match .* run `migrate-relay hash`/);
 
     await writeFile(edited, original);
     await writeFile(join(dir, "20220318104616_third.sql"), "SELECT 3;\n");
     io = capture();
     expect(await runCli(["hash", "--check"], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/L5: 20220318104616_third.sql was added$/);
+    expect(io.stderr[0]).toMatch(
+      /L5: 20220318104616_third.sql was added \(atlas\.sum does not match the directory; .*run migrate-relay hash\)$/,
+    );
 
     await rm(join(dir, "20220318104616_third.sql"));
     await rm(join(dir, "1_baseline.sql"));
     io = capture();
     expect(await runCli(["hash", "--check"], io)).toBe(1);
-    expect(io.stderr[0]).toMatch(/L2: 1_baseline.sql was removed$/);
+    expect(io.stderr[0]).toMatch(
+      /L2: 1_baseline.sql was removed \(atlas\.sum does not match the directory; .*run migrate-relay hash\)$/,
+    );
   });
 
   it("--check fails when .sql files have no atlas.sum", async () => {

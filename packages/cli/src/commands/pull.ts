@@ -1,11 +1,12 @@
 import { resolve } from "node:path";
 import {
   type Attempt,
+  attemptLogLine,
   DEFAULT_PULL_RETRIES,
   DEFAULT_PULL_TIMEOUT_MS,
   DEFAULT_TAG,
-  formatMs,
   inputError,
+  laggingLine,
   laggingText,
   PullError,
   pull,
@@ -18,14 +19,6 @@ import { formatOf, printFormatted } from "../atlas-flags";
 import type { Command } from "../command";
 import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { envFromFlags, grantsFromFlags, REPO_FLAGS, registryDirOf, repoFromFlags } from "./repo-flags";
-
-/** One line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
-export function attemptLine(a: Attempt): string {
-  const status = a.outcome === "ok" ? "ok  " : "FAIL";
-  const why = a.outcome === "ok" ? a.note : `${a.error}${a.eligible ? " -> next" : ""}`;
-  const extra = a.outcome === "failed" && a.note ? `; ${a.note}` : "";
-  return `  ${status}  ${a.url}  ${formatMs(a.ms)}  ${why ?? ""}${extra}`;
-}
 
 export const pullCommand: Command = {
   name: "pull",
@@ -67,7 +60,7 @@ export const pullCommand: Command = {
         grants: grantsFromFlags(flags, io),
         ...(json
           ? {}
-          : { onAttempt: (a: Attempt) => (a.outcome === "ok" ? io.out : io.err)(attemptLine(a)) }),
+          : { onAttempt: (a: Attempt) => (a.outcome === "ok" ? io.out : io.err)(attemptLogLine(a)) }),
       });
       const path = resolve(io.cwd, to);
       await writeDir(path, result.dir);
@@ -77,10 +70,7 @@ export const pullCommand: Command = {
         io.out(
           `Read ${repo.slug} ${stateText(result.state)} (${result.dir.files.length} files) from ${result.source} into ${to}`,
         );
-        if (result.lagging?.length)
-          io.err(
-            `Warning: lagging backups (run migrate-relay sync): ${result.lagging.map(laggingText).join(", ")}`,
-          );
+        if (result.lagging?.length) io.err(`Warning: ${laggingLine(result.lagging.map(laggingText))}`);
       }
       return 0;
     } catch (err) {

@@ -4,15 +4,15 @@ import {
   DEFAULT_PUSH_RETRIES,
   DEFAULT_PUSH_TIMEOUT_MS,
   DEFAULT_TAG,
-  formatBytes,
-  formatMs,
   inputError,
   isRegistryUrl,
-  latestDetail,
   push,
   pushedUrl,
+  pushStatusText,
+  pushTargetLine,
   readDir,
   replayDir,
+  replayLine,
   runContextFromEnv,
   setting,
   type TargetResult,
@@ -23,14 +23,6 @@ import type { Command } from "../command";
 import { durationFlag, retriesFlag, retriesFlagSpec, timeoutFlagSpec } from "../duration";
 import { whileStoppable } from "../signals";
 import { envFromFlags, grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./repo-flags";
-
-/** One line per target: result, URL, role, time, bytes, and the error or note. */
-export function targetLine(t: TargetResult): string {
-  const status = t.ok ? "ok  " : "FAIL";
-  const size = t.ok ? (t.skipped ? "archive already there" : `${formatBytes(t.bytes)} sent`) : "";
-  const detail = [size, latestDetail(t), t.error, t.note].filter(Boolean).join("; ");
-  return `  ${status}  ${t.url}  (${t.role})  ${formatMs(t.ms)}${detail ? `  ${detail}` : ""}`;
-}
 
 const contextOf = <T>(context: T | undefined) => (context ? { context } : {});
 
@@ -114,9 +106,7 @@ export const pushCommand: Command = {
       const replay = await whileStoppable(io, "dropping the scratch database and stopping", (signal) =>
         replayDir(devUrl, dir, { signal }),
       );
-      io.err(
-        `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
-      );
+      io.err(replayLine(replay));
     }
     const result = await push(dir, repo.replicas, {
       repo: repo.slug,
@@ -132,17 +122,14 @@ export const pushCommand: Command = {
         ...(io.env.GITHUB_RUN_ID ? { run: io.env.GITHUB_RUN_ID } : {}),
       },
       ...contextOf(runContextFromEnv(io.env, source)),
-      onTarget: (t: TargetResult) => io.err(targetLine(t)),
+      onTarget: (t: TargetResult) => io.err(pushTargetLine(t)),
     });
     if (template) printFormatted(io, template, atlasPushJson(result));
     if (!result.ok) {
       io.err(`Error: ${result.error}`);
       return 1;
     }
-    const took = result.targets.filter((t) => t.ok).length;
-    io.err(
-      `Pushed ${result.slug}:${result.tag} (version ${result.version}, ${result.files} files, ${result.digest}) to ${took} of ${result.targets.length} targets`,
-    );
+    io.err(pushStatusText(result));
     if (!template) io.out(pushedUrl(result));
     return 0;
   },

@@ -1,10 +1,9 @@
 // Where apply and status read a directory: file:// from disk, atlas:// through the relay (registry
 // first, then the backups, verified), with the repository flags push and pull use. Progress lines go
 // to stderr: stdout carries the command's result only.
-import { type Attempt, dirLoader as coreDirLoader } from "@migrate-relay/core";
+import { type Attempt, attemptLogLine, dirLoader as coreDirLoader, readingLine } from "@migrate-relay/core";
 import type { FlagSpec, ParsedFlags } from "../args";
 import type { Io } from "../command";
-import { attemptLine } from "./pull";
 import { grantsFromFlags, REPO_FLAGS, repoFromFlags } from "./repo-flags";
 
 /** The repository flags (registry, backups, grant), minus those TARGET_FLAGS already has. */
@@ -23,12 +22,12 @@ export function dirLoader(flags: ParsedFlags, io: Io, options: { log: boolean })
     repoOf: (dir, env) => repoFromFlags(flags, io, env, dir),
     pull: {
       grants: grantsFromFlags(flags, io),
-      ...(options.log ? { onAttempt: (a: Attempt) => io.err(attemptLine(a)) } : {}),
+      ...(options.log ? { onAttempt: (a: Attempt) => io.err(attemptLogLine(a)) } : {}),
     },
     ...(options.log
       ? {
           onRead: (dir: string, repo: { replicas: unknown[] }) =>
-            io.err(`Reading ${dir}: the primary, then ${repo.replicas.length - 1} backup(s)`),
+            io.err(readingLine(dir, repo.replicas.length)),
         }
       : {}),
   });

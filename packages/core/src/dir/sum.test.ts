@@ -8,6 +8,9 @@ import { migrationFile, readDir } from "./files";
 import { hashDir, parseSum, sumTotal, validateDir } from "./sum";
 import type { MigrationDir } from "./types";
 
+// A mismatch names atlas.sum and the way out, after the line and file.
+const FIX = "atlas.sum does not match the directory; if the change is intended, run migrate-relay hash";
+
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
@@ -63,32 +66,36 @@ describe("validateDir names the line, file and reason", () => {
         ? migrationFile(f.name, enc.encode(`${dec.decode(f.content)}\n-- x`))
         : f,
     );
-    expect(validationError({ files, sum: base.sum })).toBe("L3: 20220318104614_initial.sql was edited");
+    expect(validationError({ files, sum: base.sum })).toBe(
+      `L3: 20220318104614_initial.sql was edited (${FIX})`,
+    );
   });
 
   it("an added file, at the end and in the middle", () => {
     const extra = migrationFile("20220318104616_third.sql", enc.encode("SELECT 3;"));
     expect(validationError({ files: [...base.files, extra], sum: base.sum })).toBe(
-      "L5: 20220318104616_third.sql was added",
+      `L5: 20220318104616_third.sql was added (${FIX})`,
     );
     const middle = migrationFile("1_middle.sql", enc.encode("SELECT 2;"));
     expect(validationError({ files: [...base.files, middle], sum: base.sum })).toBe(
-      "L3: 1_middle.sql was added",
+      `L3: 1_middle.sql was added (${FIX})`,
     );
   });
 
   it("a removed file, at the end and at the start", () => {
     expect(validationError({ files: base.files.slice(0, 2), sum: base.sum })).toBe(
-      "L4: 20220318104615_second.sql was removed",
+      `L4: 20220318104615_second.sql was removed (${FIX})`,
     );
     expect(validationError({ files: base.files.slice(1), sum: base.sum })).toBe(
-      "L2: 1_baseline.sql was removed",
+      `L2: 1_baseline.sql was removed (${FIX})`,
     );
   });
 
   it("a hand-edited atlas.sum line (total no longer matches)", () => {
     const text = dec.decode(base.sum!).replace("h1:", "h1:A");
-    expect(validationError({ files: base.files, sum: enc.encode(text) })).toBe("L1: atlas.sum was edited");
+    expect(validationError({ files: base.files, sum: enc.encode(text) })).toBe(
+      `L1: atlas.sum was edited (${FIX})`,
+    );
   });
 
   it("a directory with .sql files and no atlas.sum", () => {

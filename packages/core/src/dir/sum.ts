@@ -84,11 +84,15 @@ export function sumTotal(sum: Uint8Array): string {
   return `h1:${parseSum(sum).total}`;
 }
 
+/** What `migrate-relay hash` fixes: named with the file, so a user knows the way out. */
+export const SUM_FIX =
+  "atlas.sum does not match the directory; if the change is intended, run migrate-relay hash";
+
 const mismatch = (line: number, file: string, reason: "added" | "edited" | "removed") =>
-  new RelayError("integrity", `L${line}: ${file} was ${reason}`);
+  new RelayError("integrity", `L${line}: ${file} was ${reason} (${SUM_FIX})`);
 
 /**
- * Throws RelayError("integrity", "L<n>: <file> was added|edited|removed" / missing atlas.sum).
+ * Throws RelayError("integrity", "L<n>: <file> was added|edited|removed (<SUM_FIX>)" / missing atlas.sum).
  * The line is where the first difference sits in atlas.sum (L1 is the total; file i is on L(i+2)).
  */
 export function validateDir(dir: MigrationDir): void {

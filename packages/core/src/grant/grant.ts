@@ -7,6 +7,8 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_GRANT_TTL_MS } from "../settings";
 
+/** How a grant directory survives between runs, in words every front end can rewrite (report/vocabulary.ts). */
+export const KEEP_GRANTS_HINT = "keep ~/.migrate-relay/grants between runs";
 /** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -144,7 +146,7 @@ export class GrantStore {
     return (
       `registry ${registry} cannot be reached (${reason}) and ${state} in ${this.dir}: ` +
       "run once while the registry is reachable to record a grant, or restore the cached grant directory " +
-      "(actions/cache of ~/.migrate-relay/grants, or --grant-dir / MIGRATE_RELAY_HOME)"
+      `(${KEEP_GRANTS_HINT}, or --grant-dir / MIGRATE_RELAY_HOME)`
     );
   }
 }

@@ -59,6 +59,8 @@ export interface PushResult {
   grantChanged: boolean;
 }
 
+const GRANT_NOTE = "continuing under the license grant";
+
 /**
  * Publishes `dir` to every replica; the first one is the primary (the registry when atlas://).
  * Without an unexpired grant, the backups wait for the registry: they are written only after it
@@ -111,7 +113,7 @@ export async function push(
       result.error = outcome.error.message;
       result.errorKind = outcome.error.kind;
       if (replica === registry && outcome.error.kind === "unreachable" && licensed?.ok) {
-        result.note = `continuing under the license grant valid until ${licensed.grant.expiresAt}`;
+        result.note = `${GRANT_NOTE} valid until ${licensed.grant.expiresAt}`;
       }
     }
     return result;
@@ -174,6 +176,8 @@ export async function push(
     }
   }
   const okCount = targets.filter((t) => t.ok).length;
+  // The grant lets the backups go on without the registry: with nothing pushed, nothing went on.
+  if (okCount === 0 && registryResult?.note?.startsWith(GRANT_NOTE)) delete registryResult.note;
   if (!failure && okCount === 0) failure = "no target took the push";
   if (!failure && moveLatest && !targets.some((t) => t.latestMoved)) {
     const why = targets.map((t) => `${t.url}: ${t.note ?? t.error ?? "not moved"}`).join("; ");

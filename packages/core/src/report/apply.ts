@@ -1,12 +1,22 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
 import { FLEET_OUTCOMES, type FleetOutcome, outcomeOf, type Shard } from "../apply/fleet";
-import type { AppliedFile, ApplyResult } from "../apply/types";
+import type { AppliedFile, AppliedState, ApplyResult } from "../apply/types";
 import type { Attempt } from "../replica/types";
 import { redact, redactUrl } from "../secrets";
 import { isRegistryUrl } from "../settings";
 import { atlasActionRuns } from "./atlas";
 import { stateText } from "./health";
-import { codeSpan, escapeCell, escapeHtml, escapeInline, formatMs, plural } from "./markdown";
+import {
+  codeSpan,
+  detailCell,
+  escapeCell,
+  escapeHtml,
+  escapeInline,
+  formatMs,
+  messageBlock,
+  plural,
+} from "./markdown";
+import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 /** One apply target's run, as the summary and the outputs see it. */
 export interface ApplyRun {
@@ -25,6 +35,8 @@ export interface ApplyRun {
 
 export interface ApplyReportOptions {
   secrets?: string[];
+  /** The front end's words for settings in hints (default: the CLI's flags). */
+  vocabulary?: Vocabulary;
   /** A fleet rollout's frame: all targets in every shard, this job's shard, why it stopped early. */
   rollout?: { total: number; shard?: Shard; stopped?: string };
 }
@@ -52,18 +64,87 @@ export function trailText(trail: readonly Attempt[]): string {
     .join(" -> ");
 }
 
-/** One log line per replica tried. */
-export function attemptLogLine(a: Attempt): string {
-  const why = a.outcome === "ok" ? (a.note ?? "") : `${a.error ?? "failed"}${a.eligible ? " -> next" : ""}`;
-  return `${a.outcome === "ok" ? "ok  " : "FAIL"} ${a.url} ${formatMs(a.ms)}${why ? `: ${why}` : ""}`;
+/** The trail for a summary: each replica's URL a code span (GitHub autolinks half of a bare S3 URL). */
+function trailMarkdown(trail: readonly Attempt[], clean: (t: string) => string): string {
+  return trail
+    .map((a) => {
+      const name = a.kind === "cloud" ? "registry" : codeSpan(clean(a.url));
+      if (a.outcome === "ok")
+        return `${name}: ok in ${formatMs(a.ms)}${a.note ? `, ${escapeInline(clean(a.note))}` : ""}`;
+      const error = (a.error ?? "failed").replace(a.kind === "cloud" ? /^registry \S+:? / : /^$/, "");
+      return `${name}: ${escapeInline(clean(error))} after ${formatMs(a.ms)}${a.note ? ` (${escapeInline(clean(a.note))})` : ""}`;
+    })
+    .join(" -> ");
+}
+
+/** One log line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
+export function attemptLogLine(a: Attempt, vocabulary: Vocabulary = CLI_VOCABULARY): string {
+  const why =
+    a.outcome === "ok"
+      ? (a.note ?? "")
+      : `${a.error ?? "failed"}${a.eligible ? " -> next" : ""}${a.note ? `; ${a.note}` : ""}`;
+  return `${a.outcome === "ok" ? "ok  " : "FAIL"} ${a.url} ${formatMs(a.ms)}${why ? `: ${speak(why, vocabulary)}` : ""}`;
+}
+
+/** The title of a failed read's annotation. */
+export const attemptTitle = (a: Attempt) =>
+  `migrate-relay: ${a.kind === "cloud" ? "registry" : "backup"} not read${a.eligible ? ", trying the next" : ""}`;
+
+/** The title of a failed target's annotation. */
+export const applyRunTitle = (run: { label?: string }) =>
+  `migrate-relay apply${run.label ? `: ${run.label}` : ""} failed`;
+
+/** A rollout that stopped starting targets (max-failures, a failed canary), and its title. */
+export const rolloutStoppedLine = (why: string) => `Stopped starting targets: ${why}`;
+export const ROLLOUT_STOPPED_TITLE = "migrate-relay apply: rollout stopped";
+export const DEPLOYMENT_TITLE = "migrate-relay apply: deployment report not sent";
+
+/** Before a read through the relay: the directory and how many replicas stand behind it. */
+export const readingLine = (dir: string, replicas: number) =>
+  `Reading ${redactUrl(dir)}: the primary, then ${plural(replicas - 1, "backup")}`;
+
+/** Before a target's apply: the directory, the database and the env instance. */
+export const applyStartLine = (target: { dir: string; url: string; label?: string }) =>
+  `Applying ${redactUrl(target.dir)} to ${redactUrl(target.url)}${target.label ? ` (env ${target.label})` : ""}`;
+
+/** Which state was read, and from where (a log line). */
+export const readStateLine = (state: AppliedState, source: string) =>
+  `Read ${stateText(state)} from ${source}`;
+
+/** Backups behind the state that was read (a warning). */
+export const laggingLine = (lagging: readonly string[]) =>
+  `lagging backups (run migrate-relay sync): ${lagging.join(", ")}`;
+
+/** `2000 targets: 3 failed, 10 not started, 1987 applied`. */
+export function fleetCountsLine(outcomes: readonly FleetOutcome[]): string {
+  const parts = FLEET_OUTCOMES.map((o) => [o, outcomes.filter((x) => x === o).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([o, n]) => `${n} ${OUTCOME_NAMES[o]}`);
+  return `${plural(outcomes.length, "target")}: ${parts.join(", ")}`;
 }
 
 const statementsOf = (r: ApplyResult) => r.applied.reduce((n, f) => n + f.statements, 0);
 
-/** What happened to one target, in one sentence. */
-export function applyStatusText(run: ApplyRun): string {
+/** What happened to one target, in one sentence (a label stays as written: env names are not capitalized). */
+export function applyStatusText(
+  run: Pick<ApplyRun, "label" | "result" | "notStarted">,
+  vocabulary: Vocabulary = CLI_VOCABULARY,
+): string {
   const text = run.notStarted !== undefined ? `not started: ${run.notStarted}` : statusSentence(run.result);
-  return run.label ? `${run.label}: ${text}` : text.charAt(0).toUpperCase() + text.slice(1);
+  return speak(run.label ? `${run.label}: ${text}` : capital(text), vocabulary);
+}
+
+const capital = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
+/**
+ * The status of a target whose section follows: a failure names where it stopped, not the error,
+ * which the section shows once (the file's row, or the Error line).
+ */
+function shortStatus(run: ApplyRun): string {
+  if (!run.result.error || run.notStarted !== undefined) return applyStatusText(run);
+  const file = run.result.applied.find((f) => f.error);
+  const text = `failed${file ? ` at ${file.name}` : ""}`;
+  return run.label ? `${run.label}: ${text}` : capital(text);
 }
 
 function statusSentence(r: ApplyResult): string {
@@ -107,7 +188,7 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
   const icon = r.error ? "❌" : r.dryRun ? "🧪" : "✅";
   if (heading) out.push(`#### ${icon} ${escapeInline(clean(run.label ?? r.url))}`, "");
   const trail = r.trail ?? [];
-  if (trail.length) out.push(`Source: ${escapeInline(clean(trailText(trail)))}`, "");
+  if (trail.length) out.push(`Source: ${trailMarkdown(trail, clean)}`, "");
   else if (!isRegistryUrl(run.dir))
     out.push(`Source: ${codeSpan(clean(redactUrl(run.dir)))} (local directory)`, "");
   const ok = r.applied.filter((f) => !f.error && !f.rolledBack).length;
@@ -135,16 +216,21 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
     `- Total time: ${formatMs(r.ms)}`,
   ];
   out.push(...params, "");
-  if (r.error) out.push(`**Error:** ${escapeInline(clean(r.error.message))}`, "");
+  // A file's error is in its row below; any other error (no connection, a lock) is shown here, once.
+  if (r.error && !r.applied.some((f) => f.error))
+    out.push(`**Error:** ${messageBlock(clean(r.error.message))}`, "");
   if (r.applied.length) {
     out.push("| Version | Status | Statements | Time | Error |", "| --- | --- | --- | --- | --- |");
     for (const f of r.applied) {
-      const cells = [f.version, fileStatus(f), fileStatements(f), formatMs(f.ms), fileError(f)];
-      out.push(`| ${cells.map((c) => escapeCell(clean(c))).join(" | ")} |`);
+      const cells = [f.version, fileStatus(f), fileStatements(f), formatMs(f.ms)].map((c) =>
+        escapeCell(clean(c)),
+      );
+      out.push(`| ${[...cells, detailCell(clean(fileError(f)))].join(" | ")} |`);
     }
     out.push("");
     for (const f of r.applied.filter((x) => x.error && !x.error.step)) {
       const e = f.error!;
+      // The error's text is in the row above; here the statement and what PostgreSQL added to it.
       const extra = [e.detail && `DETAIL: ${e.detail}`, e.hint && `HINT: ${e.hint}`]
         .filter(Boolean)
         .join("\n");
@@ -154,8 +240,7 @@ function runSection(run: ApplyRun, clean: (t: string) => string, heading: boolea
         "",
         `<pre><code>${escapeHtml(clean(e.stmt))}</code></pre>`,
         "",
-        `<pre>${escapeHtml(clean(e.text + (extra ? `\n${extra}` : "")))}</pre>`,
-        "",
+        ...(extra ? [`<pre>${escapeHtml(clean(extra))}</pre>`, ""] : []),
         "</details>",
         "",
       );
@@ -187,24 +272,19 @@ const OUTCOME_NAMES: Record<FleetOutcome, string> = {
  */
 export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOptions = {}): string {
   const secrets = options.secrets ?? [];
-  const clean = (text: string) => redact(text, secrets);
+  const clean = (text: string) => speak(redact(text, secrets), options.vocabulary);
   const failed = runs.filter((r) => r.result.error).length;
   const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
   const icon = failed || notStarted ? "❌" : "✅";
   const status =
     runs.length === 1
-      ? applyStatusText(runs[0]!)
+      ? shortStatus(runs[0]!)
       : failed
         ? `${failed} of ${plural(runs.length, "target")} failed`
         : notStarted
           ? `${notStarted} of ${plural(runs.length, "target")} not started`
           : `${runs.length} of ${plural(runs.length, "target")} ok`;
-  const lines = [
-    `### ${icon} migrate-relay apply`,
-    "",
-    `**${escapeInline(clean(status.charAt(0).toUpperCase() + status.slice(1)))}**`,
-    "",
-  ];
+  const lines = [`### ${icon} migrate-relay apply`, "", `**${escapeInline(clean(status))}**`, ""];
   const rollout = options.rollout;
   if (rollout?.shard)
     lines.push(
@@ -216,7 +296,7 @@ export function applySummary(runs: readonly ApplyRun[], options: ApplyReportOpti
   const ordered = [...runs.filter((r) => r.result.error), ...runs.filter((r) => !r.result.error)];
   if (runs.length <= FULL_SECTIONS) {
     if (runs.length > 1) {
-      for (const run of ordered) lines.push(`- ${escapeInline(clean(applyStatusText(run)))}`);
+      for (const run of ordered) lines.push(`- ${escapeInline(clean(shortStatus(run)))}`);
       lines.push("");
     }
     for (const run of ordered.filter((r) => r.notStarted === undefined))

@@ -3,5 +3,14 @@ export * from "./apply";
 export * from "./atlas";
 export { deploymentMarkdown } from "./deployment";
 export * from "./health";
-export { errorSummary, escapeCell, escapeHtml, escapeInline, formatBytes, formatMs } from "./markdown";
+export {
+  codeSpan,
+  errorSummary,
+  escapeCell,
+  escapeHtml,
+  escapeInline,
+  formatBytes,
+  formatMs,
+} from "./markdown";
 export * from "./push";
+export * from "./vocabulary";

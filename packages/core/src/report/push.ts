@@ -1,15 +1,28 @@
 // push results -> job summary Markdown, action outputs and log lines.
 import type { ReplayResult } from "../apply/replay";
 import type { PushResult, TargetResult } from "../relay/push";
-import { redact } from "../secrets";
+import { redact, redactUrl } from "../secrets";
 import { pushedUrl } from "./atlas";
-import { codeSpan, escapeCell, escapeInline, formatBytes, formatMs, plural } from "./markdown";
+import {
+  codeSpan,
+  detailCell,
+  escapeCell,
+  escapeInline,
+  formatBytes,
+  formatMs,
+  messageBlock,
+  plural,
+  urlCell,
+} from "./markdown";
+import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 export interface PushReportOptions {
   /** The dev-database replay that ran before publishing, when one did. */
   replay?: ReplayResult;
   /** Strings that must never appear (tokens, passwords): replaced by *** wherever they occur. */
   secrets?: string[];
+  /** The front end's words for settings in hints (default: the CLI's flags). */
+  vocabulary?: Vocabulary;
 }
 
 /** `registry`, `primary (s3)`, `backup (file)`. */
@@ -41,10 +54,22 @@ function targetDetail(t: TargetResult): string {
 }
 
 /** One log line per target: result, URL, role, time, and the detail. */
-export function pushTargetLine(t: TargetResult): string {
-  const detail = targetDetail(t);
+export function pushTargetLine(t: TargetResult, vocabulary: Vocabulary = CLI_VOCABULARY): string {
+  const detail = speak(targetDetail(t), vocabulary);
   return `${t.ok ? "ok  " : "FAIL"} ${t.url} (${targetKind(t)}) ${formatMs(t.ms)}${detail ? `: ${detail}` : ""}`;
 }
+
+/** The title of a failed target's annotation: `backup (s3) s3://b/p failed`. */
+export const pushTargetTitle = (t: TargetResult) =>
+  `migrate-relay push: ${targetKind(t)} ${t.ok ? "ok" : t.attempts === 0 ? "not attempted" : "failed"}`;
+
+/** The log group the target lines go in. */
+export const pushGroupTitle = (slug: string, tag: string, targets: number, timeoutMs: number) =>
+  `Pushing ${slug}:${tag} to ${plural(targets, "target")} (timeout ${formatMs(timeoutMs)} each)`;
+
+/** The line after a dev-database replay. */
+export const replayLine = (r: ReplayResult) =>
+  `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${r.url} in ${formatMs(r.ms)}`;
 
 export function pushStatusText(result: PushResult): string {
   const took = result.targets.filter((t) => t.ok).length;
@@ -56,32 +81,23 @@ export function pushStatusText(result: PushResult): string {
 /** The job summary: a status line, the replay, then `Target | Kind | Result | Time | Detail`. */
 export function pushSummary(result: PushResult, options: PushReportOptions = {}): string {
   const secrets = options.secrets ?? [];
-  const clean = (text: string) => redact(text, secrets);
+  const clean = (text: string) => speak(redact(text, secrets), options.vocabulary);
   const took = result.targets.filter((t) => t.ok).length;
   const icon = !result.ok ? "❌" : took < result.targets.length ? "⚠️" : "✅";
-  const lines = [
-    `### ${icon} migrate-relay push`,
-    "",
-    `**${escapeInline(clean(pushStatusText(result)))}**`,
-    "",
-  ];
+  const lines = [`### ${icon} migrate-relay push`, "", messageBlock(clean(pushStatusText(result)), true), ""];
   if (result.link) lines.push(`Registry: ${escapeInline(clean(result.link))}`, "");
   if (options.replay) {
     const r = options.replay;
     lines.push(
-      escapeInline(
-        clean(
-          `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${r.url} in ${formatMs(r.ms)} before publishing.`,
-        ),
-      ),
+      `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${codeSpan(clean(redactUrl(r.url)))} in ${formatMs(r.ms)} before publishing.`,
       "",
     );
   }
   lines.push("| Target | Kind | Result | Time | Detail |", "| --- | --- | --- | --- | --- |");
   for (const t of result.targets) {
-    const cells = [targetKind(t), targetResultText(t), formatMs(t.ms), targetDetail(t)];
+    const cells = [targetKind(t), targetResultText(t), formatMs(t.ms)].map((c) => escapeCell(clean(c)));
     lines.push(
-      `| ${[codeSpan(clean(t.url), true), ...cells.map((c) => escapeCell(clean(c)))].join(" | ")} |`,
+      `| ${[urlCell(clean(redactUrl(t.url))), ...cells, detailCell(clean(targetDetail(t)))].join(" | ")} |`,
     );
   }
   return redact(`${lines.join("\n")}\n`, secrets);
@@ -94,8 +110,9 @@ export function pushOutputs(
 ): Record<string, string> {
   const clean = (text: string) => redact(text, options.secrets ?? []);
   return {
-    // As atlas-action's `url`: the registry's link to the pushed state (see pushedUrl); "" on failure.
-    url: clean(pushedUrl(result)),
+    // As atlas-action's `url`: the registry's link to the pushed state (see pushedUrl); "" on failure,
+    // and "" when the primary failed (only backups took it): the URL would name what it does not hold.
+    url: result.targets[0]?.ok === false ? "" : clean(pushedUrl(result)),
     link: clean(result.link),
     slug: result.slug,
     tag: result.tag,
