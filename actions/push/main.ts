@@ -1,5 +1,5 @@
 // The push action: inputs -> core push -> outputs, log lines, job summary; the grant cache around it.
-import * as core from "@actions/core";
+
 import {
   errorSummary,
   formatMs,
@@ -18,23 +18,20 @@ import {
   replayDir,
   runContextFromEnv,
 } from "@migrate-relay/core";
+import { configInput, envsFromInputs } from "../common/env";
+import { grantDir, grantStore, recordGrantChange, restoreGrantCache } from "../common/grant-cache";
 import {
   boolInput,
   checkRepoNamed,
   durationInput,
-  envsFromInputs,
-  fail,
-  grantDir,
-  grantStore,
   input,
   listInput,
-  recordGrantChange,
   repoOverridesFromInputs,
-  restoreGrantCache,
-  runnerSecrets,
   workingDirectory,
-  writeSummary,
-} from "../common/github";
+} from "../common/inputs";
+import { runnerSecrets } from "../common/masking";
+import * as core from "../common/runner";
+import { fail, setOutputs, writeSummary } from "../common/step-result";
 
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
@@ -50,7 +47,7 @@ export async function main(): Promise<void> {
     const envs = await envsFromInputs(cwd);
     const env = envs?.[0];
     secrets.addEnv(env);
-    if (env) core.info(`Loaded env "${env.name}" from ${input("config") || "file://atlas.hcl"}`);
+    if (env) core.info(`Loaded env "${env.name}" from ${configInput()}`);
     const source = input("dir") || env?.migration.dir || "file://migrations";
     if (/^atlas:\/\//i.test(source)) {
       throw inputError(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
@@ -108,9 +105,7 @@ export async function main(): Promise<void> {
     });
     grantChanged = result.grantChanged || grants.changed;
 
-    for (const [name, value] of Object.entries(pushOutputs(result, { secrets: secrets.list }))) {
-      core.setOutput(name, value);
-    }
+    setOutputs(pushOutputs(result, { secrets: secrets.list }));
     await writeSummary(pushSummary(result, { ...(replay ? { replay } : {}), secrets: secrets.list }));
     const status = pushStatusText(result);
     if (!result.ok) {
