@@ -6,7 +6,7 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultGrantDir, formatMs, GrantStore, messageOf, tokenSha256 } from "@migrate-relay/core";
 import { GRANT_STATE, type GrantState } from "./grant-state";
-import { durationInput } from "./inputs";
+import { ACTION_HINTS, durationInput } from "./inputs";
 import * as core from "./runner";
 
 const cacheClient = () => import(/* webpackChunkName: "actions-cache" */ "@actions/cache");
@@ -23,7 +23,7 @@ export function grantDir(): string {
 
 export function grantStore(dir: string): GrantStore {
   const ttlMs = durationInput("grant-ttl");
-  return new GrantStore({ dir, ...(ttlMs ? { ttlMs } : {}) });
+  return new GrantStore({ dir, ...(ttlMs ? { ttlMs } : {}), hints: ACTION_HINTS });
 }
 
 /** Set by restoreGrantCache: this step uses the grant cache (a registry token is in play). */

@@ -3,6 +3,7 @@
 // (layerRepoConfig); here an empty input means "not given".
 import { resolve } from "node:path";
 import {
+  type Hints,
   inputError,
   parseDuration,
   type RepoConfig,
@@ -12,6 +13,13 @@ import {
 import * as core from "./runner";
 
 export const inputName: SettingName = (name) => `input "${name}"`;
+
+/** The actions' words in core's hints: inputs, never CLI flags (core's defaults are the CLI's). */
+export const ACTION_HINTS: Hints = {
+  cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
+  dirName: inputName("dir-name"),
+  keepGrants: `the action restores and saves it with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
+};
 
 /** An input as given, trimmed; "" when not given. */
 export const input = (name: string): string => core.getInput(name).trim();
@@ -64,5 +72,6 @@ export function repoOverridesFromInputs(cwd: string, backups: string[]): RepoOve
     fallbackToken: process.env.ATLAS_TOKEN,
     cwd,
     connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
+    hints: ACTION_HINTS,
   };
 }

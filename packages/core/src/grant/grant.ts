@@ -5,6 +5,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { CLI_HINTS, type Hints } from "../hints";
 
 export const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 /** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
@@ -30,6 +31,8 @@ export interface GrantStoreOptions {
   ttlMs?: number;
   env?: Record<string, string | undefined>;
   now?: () => Date;
+  /** The front end's words for how the grant directory is kept (default the CLI's). */
+  hints?: Pick<Hints, "keepGrants">;
 }
 
 /**
@@ -64,6 +67,7 @@ export class GrantStore {
   readonly dir: string;
   readonly ttlMs: number;
   private readonly now: () => Date;
+  private readonly hints: Pick<Hints, "keepGrants">;
   /** Whether any grant file was written or deleted: the actions save their cache only then. */
   changed = false;
 
@@ -71,6 +75,7 @@ export class GrantStore {
     this.dir = options.dir ?? defaultGrantDir(options.env);
     this.ttlMs = options.ttlMs ?? DEFAULT_GRANT_TTL_MS;
     this.now = options.now ?? (() => new Date());
+    this.hints = options.hints ?? CLI_HINTS;
   }
 
   private file(registry: string, token: string): string {
@@ -152,8 +157,7 @@ export class GrantStore {
     const reason = cause.startsWith(`registry ${registry}: `) ? cause.slice(registry.length + 11) : cause;
     return (
       `registry ${registry} cannot be reached (${reason}) and ${state} in ${this.dir}: ` +
-      "run once while the registry is reachable to record a grant, or restore the cached grant directory " +
-      "(actions/cache of ~/.migrate-relay/grants, or --grant-dir / MIGRATE_RELAY_HOME)"
+      `run once while the registry is reachable to record a grant, and keep the grant directory (${this.hints.keepGrants})`
     );
   }
 }
