@@ -1,7 +1,6 @@
 // The apply action: inputs -> the rollout over the targets (core applyFleet: for_each envs give several,
 // in parallel, sharded), the directory read once through the relay -> outputs (atlas-action's names),
 // log lines, job summary; the grant cache around it.
-
 import {
   appliedFileLine,
   applyFleet,
@@ -39,6 +38,7 @@ import {
   workingDirectory,
 } from "../common/inputs";
 import { runnerSecrets } from "../common/masking";
+// `core`: the runner protocol, under @actions/core's names (common/runner.ts says why not that package).
 import * as core from "../common/runner";
 import { fail, setOutputs, writeSummary } from "../common/step-result";
 

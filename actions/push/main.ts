@@ -1,5 +1,4 @@
 // The push action: inputs -> core push -> outputs, log lines, job summary; the grant cache around it.
-
 import {
   errorSummary,
   formatMs,
@@ -30,6 +29,7 @@ import {
   workingDirectory,
 } from "../common/inputs";
 import { runnerSecrets } from "../common/masking";
+// `core`: the runner protocol, under @actions/core's names (common/runner.ts says why not that package).
 import * as core from "../common/runner";
 import { fail, setOutputs, writeSummary } from "../common/step-result";
 
@@ -61,12 +61,6 @@ export async function main(): Promise<void> {
     const latest = boolInput("latest", true);
     const force = boolInput("force", false);
 
-    // The registry (and so the grant) is in play only when the primary is atlas:// with a token.
-    const token = repo.replicas[0]?.kind === "cloud" ? config.cloudToken : undefined;
-    const dir = grantDir();
-    if (token) await restoreGrantCache(token, dir);
-    grants = grantStore(dir);
-
     const read = performance.now();
     const migrations = await readDir(source, cwd);
     core.info(
@@ -82,6 +76,13 @@ export async function main(): Promise<void> {
         `Replayed ${replay.files} files (${replay.statements} statements) on a scratch database at ${replay.url} in ${formatMs(replay.ms)}`,
       );
     }
+
+    // The registry (and so the grant) is in play only when the primary is atlas:// with a token. The
+    // cache is restored once the directory is known good: a bad one fails before any cache call.
+    const token = repo.replicas[0]?.kind === "cloud" ? config.cloudToken : undefined;
+    const dir = grantDir();
+    if (token) await restoreGrantCache(token, dir);
+    grants = grantStore(dir);
 
     core.info(
       `Pushing ${repo.slug}:${tag} to ${repo.replicas.length} targets (timeout ${formatMs(timeoutMs)} each)`,
