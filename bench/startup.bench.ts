@@ -3,6 +3,8 @@
 // `node dist/<action>/post.js` with nothing to save (main did not use the grant cache, or the grant did
 // not change), each against bare `node -e 0`. Goals (issue 13): main within 100 ms of bare node, post
 // within 50 ms. Builds nothing: run `npm run build` first. Run: npx vite-node bench/startup.bench.ts [runs]
+// (STARTUP_NODE=<path> runs the steps on another Node, e.g. the node24 the runner uses; exit 1 when a
+// goal is missed).
 //
 // Wall time is what the goals are about; on a busy machine it is noisy, so the median is printed with
 // the process's own CPU time (user + system, from bench/rss-on-exit.cjs, which every case preloads).
