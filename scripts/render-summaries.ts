@@ -22,6 +22,8 @@ const out = join(root, "docs/img");
 // As actions/common/vocabulary.ts (scripts do not import the actions).
 const vocabulary: Vocabulary = {
   setting: (name) => `input "${name}"`,
+  cloudToken: 'input "cloud-token" or ATLAS_TOKEN',
+  dirName: 'input "dir-name"',
   keepGrants: "the action caches ~/.migrate-relay/grants between runs of the same cloud-token",
 };
 

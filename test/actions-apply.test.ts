@@ -253,6 +253,9 @@ describe("apply action (dist/apply)", () => {
       expect(revoked.main.code, describeRun(revoked.main)).toBe(1);
       expect(revoked.main.stdout).toContain("License grant cache restored");
       expect(annotations(revoked.main, "error").join("\n")).toMatch(/unauthori[sz]ed|401/i);
+      expect(annotations(revoked.main, "error").join("\n")).toContain(
+        'check the cloud token (input "cloud-token" or ATLAS_TOKEN)',
+      );
       const [run] = JSON.parse(revoked.main.outputs.runs!) as AtlasRun[];
       expect(run!.trail?.map((a) => a.outcome)).toEqual(["failed"]); // no backup was tried
       expect(await publicTables(url)).toEqual([]);

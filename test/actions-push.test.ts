@@ -233,6 +233,9 @@ describe("push action (dist/push)", () => {
       expect(main.code, describeRun(main)).toBe(1);
       const errors = annotations(main, "error").join("\n");
       expect(errors).toMatch(/grant/i);
+      // The hint names the action's inputs and cache, not the CLI's flags.
+      expect(errors).toContain('input "grant-ttl"');
+      expect(errors).not.toMatch(/--[a-z]|actions\/cache of/);
       expect(main.stdout).toContain("License grant cache: none yet for this token");
       // Nothing reached the backups without a grant.
       await expect(readFile(join(rig.fileRoot, slug, "tags", "latest.json"))).rejects.toThrow(/ENOENT/);

@@ -1,7 +1,6 @@
 // The apply action: inputs -> the rollout over the targets (core applyFleet: for_each envs give several,
 // in parallel, sharded), the directory read once through the relay -> outputs (atlas-action's names),
 // log lines, job summary; the grant cache around it.
-import * as core from "@actions/core";
 import {
   appliedFileLine,
   applyFleet,
@@ -14,7 +13,6 @@ import {
   applyTargetsOf,
   attemptLogLine,
   attemptTitle,
-  DEFAULT_CONFIG,
   DEPLOYMENT_TITLE,
   deploymentLine,
   deploymentMarkdown,
@@ -34,24 +32,22 @@ import {
   rolloutStoppedLine,
   targetKey,
 } from "@migrate-relay/core";
+import { configInput, envsFromInputs } from "../common/env";
+import { grantDir, grantStore, recordGrantChange, restoreGrantCache } from "../common/grant-cache";
 import {
   boolInput,
   checkRepoNamed,
   durationInput,
-  envsFromInputs,
-  fail,
-  grantDir,
-  grantStore,
   input,
   inputName,
   listInput,
-  recordGrantChange,
   repoOverridesFromInputs,
-  restoreGrantCache,
-  runnerSecrets,
   workingDirectory,
-  writeSummary,
-} from "../common/github";
+} from "../common/inputs";
+import { runnerSecrets } from "../common/masking";
+// `core`: the runner protocol, under @actions/core's names (common/runner.ts says why not that package).
+import * as core from "../common/runner";
+import { fail, setOutputs, writeSummary } from "../common/step-result";
 import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
@@ -69,9 +65,7 @@ export async function main(): Promise<void> {
     for (const env of envs ?? []) secrets.addEnv(env);
     if (envs) {
       const names = envs.map((e) => (e.instance === undefined ? e.name : `${e.name}[${e.instance}]`));
-      core.info(
-        `Loaded env "${input("env")}" from ${input("config") || DEFAULT_CONFIG}: ${names.join(", ")}`,
-      );
+      core.info(`Loaded env "${input("env")}" from ${configInput()}: ${names.join(", ")}`);
     }
     const targets = applyTargetsOf(envs, { url: input("url"), dir: input("dir") }, inputName);
     for (const t of targets) secrets.addFrom(t.url, t.dir);
@@ -166,9 +160,7 @@ export async function main(): Promise<void> {
     if (fleet.stopped) core.warning(rolloutStoppedLine(fleet.stopped), { title: ROLLOUT_STOPPED_TITLE });
     grantChanged = grantChanged || grants.changed;
 
-    for (const [name, value] of Object.entries(applyOutputs(runs, { secrets: secrets.list }))) {
-      core.setOutput(name, value);
-    }
+    setOutputs(applyOutputs(runs, { secrets: secrets.list }));
     // Best effort, as Atlas: a report that fails is a warning and a line in the summary, never a failure.
     const byKey = new Map(prepared.map((p) => [targetKey(p.target), p.target]));
     const deployed = runs

@@ -1,7 +1,5 @@
 // The push action: inputs -> core push -> outputs, log lines, job summary; the grant cache around it.
-import * as core from "@actions/core";
 import {
-  DEFAULT_CONFIG,
   DEFAULT_DIR,
   DEFAULT_PUSH_TIMEOUT_MS,
   DEFAULT_TAG,
@@ -26,23 +24,21 @@ import {
   replayLine,
   runContextFromEnv,
 } from "@migrate-relay/core";
+import { configInput, envsFromInputs } from "../common/env";
+import { grantDir, grantStore, recordGrantChange, restoreGrantCache } from "../common/grant-cache";
 import {
   boolInput,
   checkRepoNamed,
   durationInput,
-  envsFromInputs,
-  fail,
-  grantDir,
-  grantStore,
   input,
   listInput,
-  recordGrantChange,
   repoOverridesFromInputs,
-  restoreGrantCache,
-  runnerSecrets,
   workingDirectory,
-  writeSummary,
-} from "../common/github";
+} from "../common/inputs";
+import { runnerSecrets } from "../common/masking";
+// `core`: the runner protocol, under @actions/core's names (common/runner.ts says why not that package).
+import * as core from "../common/runner";
+import { fail, setOutputs, writeSummary } from "../common/step-result";
 import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
 export async function main(): Promise<void> {
@@ -59,7 +55,7 @@ export async function main(): Promise<void> {
     const envs = await envsFromInputs(cwd);
     const env = envs?.[0];
     secrets.addEnv(env);
-    if (env) core.info(`Loaded env "${env.name}" from ${input("config") || DEFAULT_CONFIG}`);
+    if (env) core.info(`Loaded env "${env.name}" from ${configInput()}`);
     const source = input("dir") || env?.migration.dir || DEFAULT_DIR;
     if (isRegistryUrl(source)) {
       throw inputError(`push reads a local directory: dir ${source} is a registry URL (use file://...)`);
@@ -72,12 +68,6 @@ export async function main(): Promise<void> {
     const tag = input("tag") || process.env.GITHUB_SHA || DEFAULT_TAG;
     const latest = boolInput("latest", true);
     const force = boolInput("force", false);
-
-    // The registry (and so the grant) is in play only when the primary is atlas:// with a token.
-    const token = repo.replicas[0]?.kind === "cloud" ? config.cloudToken : undefined;
-    const dir = grantDir();
-    if (token) await restoreGrantCache(token, dir);
-    grants = grantStore(dir);
 
     const read = performance.now();
     const migrations = await readDir(source, cwd);
@@ -92,6 +82,13 @@ export async function main(): Promise<void> {
       replay = await core.group("Replaying on a scratch database", () => replayDir(devUrl, migrations));
       core.info(replayLine(replay));
     }
+
+    // The registry (and so the grant) is in play only when the primary is atlas:// with a token. The
+    // cache is restored once the directory is known good: a bad one fails before any cache call.
+    const token = repo.replicas[0]?.kind === "cloud" ? config.cloudToken : undefined;
+    const dir = grantDir();
+    if (token) await restoreGrantCache(token, dir);
+    grants = grantStore(dir);
 
     // The target lines in one log group; a failed target is also an annotation with a title.
     const context = runContextFromEnv(process.env, input("dir") || source);
@@ -117,9 +114,7 @@ export async function main(): Promise<void> {
     }).finally(() => core.endGroup());
     grantChanged = result.grantChanged || grants.changed;
 
-    for (const [name, value] of Object.entries(pushOutputs(result, { secrets: secrets.list }))) {
-      core.setOutput(name, value);
-    }
+    setOutputs(pushOutputs(result, { secrets: secrets.list }));
     await writeSummary(
       pushSummary(result, {
         ...(replay ? { replay } : {}),

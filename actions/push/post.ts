@@ -1,6 +1,7 @@
-// The push action's post step: saves the license-grant directory when main changed it.
-import { saveGrantCache } from "../common/github";
+// The push action's post step: saves the license-grant directory when main changed it (grant-state.ts
+// decides that from the step state before anything heavy is loaded).
+import { postGrantCache } from "../common/grant-state";
 
 export async function post(): Promise<void> {
-  await saveGrantCache();
+  await postGrantCache();
 }

@@ -7,6 +7,7 @@ export * from "./duration";
 export * from "./errors";
 export { FormatTemplate, parseFormat, TEMPLATE_SUPPORTED } from "./gotemplate";
 export * from "./grant/index";
+export * from "./hints";
 export * from "./relay/index";
 export * from "./replica/index";
 export * from "./report/index";

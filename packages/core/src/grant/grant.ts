@@ -5,10 +5,9 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { CLI_HINTS, type Hints } from "../hints";
 import { DEFAULT_GRANT_TTL_MS } from "../settings";
 
-/** How a grant directory survives between runs, in words every front end can rewrite (report/vocabulary.ts). */
-export const KEEP_GRANTS_HINT = "keep ~/.migrate-relay/grants between runs";
 /** How far in the future a grant's verifiedAt may lie (runners' clocks differ) before it is refused. */
 const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
 
@@ -32,6 +31,8 @@ export interface GrantStoreOptions {
   ttlMs?: number;
   env?: Record<string, string | undefined>;
   now?: () => Date;
+  /** The front end's words for how the grant directory is kept (default the CLI's). */
+  hints?: Pick<Hints, "keepGrants">;
 }
 
 /**
@@ -57,6 +58,7 @@ export class GrantStore {
   readonly dir: string;
   readonly ttlMs: number;
   private readonly now: () => Date;
+  private readonly hints: Pick<Hints, "keepGrants">;
   /** Whether any grant file was written or deleted: the actions save their cache only then. */
   changed = false;
 
@@ -64,6 +66,7 @@ export class GrantStore {
     this.dir = options.dir ?? defaultGrantDir(options.env);
     this.ttlMs = options.ttlMs ?? DEFAULT_GRANT_TTL_MS;
     this.now = options.now ?? (() => new Date());
+    this.hints = options.hints ?? CLI_HINTS;
   }
 
   private file(registry: string, token: string): string {
@@ -145,8 +148,7 @@ export class GrantStore {
     const reason = cause.startsWith(`registry ${registry}: `) ? cause.slice(registry.length + 11) : cause;
     return (
       `registry ${registry} cannot be reached (${reason}) and ${state} in ${this.dir}: ` +
-      "run once while the registry is reachable to record a grant, or restore the cached grant directory " +
-      `(${KEEP_GRANTS_HINT}, or --grant-dir / MIGRATE_RELAY_HOME)`
+      `run once while the registry is reachable to record a grant, and keep the grant directory (${this.hints.keepGrants})`
     );
   }
 }

@@ -3,6 +3,7 @@
 // Every URL is parsed and checked here, before anything is contacted or written.
 import type { ResolvedEnv } from "../config/types";
 import { configError } from "../errors";
+import { CLI_HINTS, type Hints } from "../hints";
 import { checkSlug } from "../replica/names";
 import { type OpenReplicaOptions, openReplica, openSpec } from "../replica/open";
 import type { Replica, StateRef } from "../replica/types";
@@ -23,6 +24,8 @@ export interface RepoConfig {
   cwd?: string;
   connectTimeoutMs?: number;
   s3?: OpenReplicaOptions["s3"];
+  /** The front end's words in hints (default the CLI's). */
+  hints?: Hints;
 }
 
 export interface Repo {
@@ -42,7 +45,10 @@ export function openRepo(config: RepoConfig): Repo {
     );
   }
   const name = config.name || dirSlug;
-  if (!name) throw configError("no repository name: set repo { name } in atlas.hcl, or pass --dir-name");
+  if (!name)
+    throw configError(
+      `no repository name: set repo { name } in atlas.hcl, or pass ${(config.hints ?? CLI_HINTS).dirName}`,
+    );
   const slug = checkSlug(name);
   const options: OpenReplicaOptions = {
     repo: slug,
@@ -51,6 +57,7 @@ export function openRepo(config: RepoConfig): Repo {
     ...(config.cloudToken ? { cloudToken: config.cloudToken } : {}),
     ...(config.connectTimeoutMs ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
     ...(config.s3 ? { s3: config.s3 } : {}),
+    ...(config.hints ? { hints: config.hints } : {}),
   };
   const ref = fromDir?.kind === "cloud" ? fromDir.ref : undefined;
   let primary: Replica;
@@ -101,6 +108,8 @@ export interface RepoOverrides {
   fallbackToken?: string;
   cwd?: string;
   connectTimeoutMs?: number;
+  /** The front end's words in hints (default the CLI's). */
+  hints?: Hints;
 }
 
 /**
@@ -125,5 +134,6 @@ export function layerRepoConfig(env: ResolvedEnv | undefined, over: RepoOverride
     ...(cloudToken ? { cloudToken } : {}),
     ...(over.cwd ? { cwd: over.cwd } : {}),
     ...(over.connectTimeoutMs ? { connectTimeoutMs: over.connectTimeoutMs } : {}),
+    ...(over.hints ? { hints: over.hints } : {}),
   };
 }

@@ -3,6 +3,7 @@ import { archiveDir, digestOf, unarchiveDir } from "../dir/archive";
 import { hashDir } from "../dir/sum";
 import type { MigrationDir } from "../dir/types";
 import { messageOf, RelayError } from "../errors";
+import { CLI_HINTS, type Hints } from "../hints";
 import { redactUrl } from "../secrets";
 import type { DeploymentReport } from "./deployment";
 import { type HttpAnswer, type HttpTimeouts, postJson } from "./http";
@@ -31,6 +32,8 @@ export interface CloudOptions {
   token: string;
   timeouts: HttpTimeouts;
   ref?: StateRef;
+  /** The front end's words for where the token is given (default the CLI's). */
+  hints?: Pick<Hints, "cloudToken">;
 }
 
 /** Cuts a server's answer for an error message: enough to act on, never a whole page. */
@@ -223,7 +226,7 @@ export class CloudReplica implements Replica {
       signal,
       label,
     );
-    return interpret<T>(answer, label);
+    return interpret<T>(answer, label, this.options.hints);
   }
 }
 
@@ -234,12 +237,16 @@ export class CloudReplica implements Replica {
  * unauthorized/forbidden) fails closed; a page from a proxy, 5xx, 429 and any other GraphQL error
  * mean the registry did not serve this call, so the next replica may ("unreachable").
  */
-export function interpret<T>(answer: HttpAnswer, label: string): T {
+export function interpret<T>(
+  answer: HttpAnswer,
+  label: string,
+  hints: Pick<Hints, "cloudToken"> = CLI_HINTS,
+): T {
   const { status, body } = answer;
   if (status === 401) {
     throw new RelayError(
       "unauthorized",
-      `${label} refused the token (HTTP 401): check the cloud token (--cloud-token / ATLAS_TOKEN)`,
+      `${label} refused the token (HTTP 401): check the cloud token (${hints.cloudToken})`,
     );
   }
   const errors = graphQLErrors(body);
@@ -249,7 +256,7 @@ export function interpret<T>(answer: HttpAnswer, label: string): T {
     if (codes.some((c) => UNAUTHORIZED_CODES.includes(c)) || UNAUTHORIZED_TEXT.test(text)) {
       throw new RelayError(
         "unauthorized",
-        `${label} refused the token (HTTP ${status}: ${cut(text)}): check the cloud token (--cloud-token / ATLAS_TOKEN)`,
+        `${label} refused the token (HTTP ${status}: ${cut(text)}): check the cloud token (${hints.cloudToken})`,
       );
     }
     if (codes.some((c) => NOT_FOUND_CODES.includes(c)) || NOT_FOUND_TEXT.test(text)) {

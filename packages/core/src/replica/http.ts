@@ -1,7 +1,5 @@
 // A minimal HTTP(S) POST with separate connect and total timeouts and errors classified for the
 // relay. node:http instead of fetch because fetch cannot bound the connect phase on its own.
-import http from "node:http";
-import https from "node:https";
 import { RelayError } from "../errors";
 
 export interface HttpTimeouts {
@@ -36,7 +34,7 @@ function networkError(label: string, err: NodeJS.ErrnoException): RelayError {
   return new RelayError("unreachable", `${label}: ${what}`);
 }
 
-export function postJson(
+export async function postJson(
   url: URL,
   body: string,
   headers: Record<string, string>,
@@ -44,9 +42,12 @@ export function postJson(
   signal: AbortSignal,
   label: string,
 ): Promise<HttpAnswer> {
+  // Loaded on the first call: node:http and node:https cost every process that loads core (an action
+  // step, the CLI) tens of milliseconds of start-up, most of which never call the registry.
+  const lib =
+    url.protocol === "https:" ? (await import("node:https")).default : (await import("node:http")).default;
   return new Promise<HttpAnswer>((resolve, reject) => {
     const payload = Buffer.from(body);
-    const lib = url.protocol === "https:" ? https : http;
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
     const finish = (err: RelayError | null, answer?: HttpAnswer) => {

@@ -1,5 +1,6 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3";
 import { configError, inputError } from "../errors";
+import { CLI_HINTS, type Hints } from "../hints";
 import { redactUrl } from "../secrets";
 import { DEFAULT_CALL_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS } from "../settings";
 import { BlobReplica, type BlobStore } from "./blob";
@@ -25,6 +26,8 @@ export interface OpenReplicaOptions {
   s3?: Partial<S3ClientConfig>;
   /** gs:// client settings (e.g. `apiEndpoint`); Application Default Credentials otherwise. */
   gcs?: StoreOptions["gcs"];
+  /** The front end's words in hints (default the CLI's). */
+  hints?: Hints;
 }
 
 /** Parses, validates and opens one replica. Nothing is contacted or written here. */
@@ -34,11 +37,12 @@ export function openReplica(url: string, options: OpenReplicaOptions = {}): Repl
 
 export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): Replica {
   const connectMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const hints = options.hints ?? CLI_HINTS;
   if (spec.kind === "cloud") {
     const token = options.cloudToken;
     if (!token) {
       throw configError(
-        `atlas://${spec.slug} needs a cloud token: set atlas { cloud { token } }, --cloud-token or ATLAS_TOKEN`,
+        `atlas://${spec.slug} needs a cloud token: set atlas { cloud { token } }, ${hints.cloudToken}`,
       );
     }
     const endpoint = options.cloudUrl || DEFAULT_CLOUD_URL;
@@ -56,10 +60,11 @@ export function openSpec(spec: ReplicaSpec, options: OpenReplicaOptions = {}): R
       token,
       timeouts: { connectMs, totalMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
       ...(spec.ref ? { ref: spec.ref } : {}),
+      hints,
     });
   }
   if (!options.repo)
-    throw configError(`${spec.display}: a repository name is needed (repo { name }, --dir-name)`);
+    throw configError(`${spec.display}: a repository name is needed (repo { name }, ${hints.dirName})`);
   const repo = checkSlug(options.repo);
   if (spec.kind === "file") {
     return new BlobReplica(

@@ -217,6 +217,8 @@ describe("push summary", () => {
 describe("one voice, each front end's words", () => {
   const actions: Vocabulary = {
     setting: (name) => `input "${name}"`,
+    cloudToken: 'input "cloud-token" or ATLAS_TOKEN',
+    dirName: 'input "dir-name"',
     keepGrants: "the action caches the grant directory between runs",
   };
   const cloudHint =
@@ -233,8 +235,14 @@ describe("one voice, each front end's words", () => {
       "connection refused",
     );
     expect(grant).not.toMatch(/actions\/cache/); // core has no GitHub words
-    expect(speak(grant, actions)).toContain("the action caches the grant directory between runs)");
-    expect(speak(grant, actions)).not.toContain("--grant-dir");
+    // The grant's hint is made in the front end's words where the message is made.
+    const inAction = new GrantStore({ dir: "/tmp/grants", hints: actions }).explain(
+      { ok: false, reason: "missing" },
+      "https://api.atlasgo.cloud",
+      "connection refused",
+    );
+    expect(inAction).toContain("the action caches the grant directory between runs)");
+    expect(inAction).not.toContain("--grant-dir");
     // SQL comments and server text are not hints.
     expect(speak("SELECT 1; -- url is fine", actions)).toBe("SELECT 1; -- url is fine");
   });
