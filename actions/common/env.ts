@@ -1,9 +1,9 @@
 // Loading the env block the `env` input names from the project file (`config`, with `vars`).
-import { inputError, loadEnv, messageOf, type ResolvedEnv } from "@migrate-relay/core";
+import { DEFAULT_CONFIG, inputError, loadEnv, messageOf, type ResolvedEnv } from "@migrate-relay/core";
 import { input, inputName } from "./inputs";
 
 /** The project file the `config` input names (action.yml's default when a bare `node main.js` runs). */
-export const configInput = (): string => input("config") || "file://atlas.hcl";
+export const configInput = (): string => input("config") || DEFAULT_CONFIG;
 
 function varsInput(): Record<string, unknown> | undefined {
   const text = input("vars");

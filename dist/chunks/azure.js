@@ -9,7 +9,6 @@ export const modules = {
 /* harmony export */   AzureStore: () => (/* binding */ AzureStore),
 /* harmony export */   azureContainer: () => (/* binding */ azureContainer)
 /* harmony export */ });
-/* unused harmony export AZURE_SECRET_ENV */
 /* harmony import */ var _azure_storage_blob__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(56568);
 /* harmony import */ var _errors__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(37638);
 /* harmony import */ var _blob__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(98631);
@@ -24,12 +23,6 @@ export const modules = {
 
 
 
-/** Environment variables whose values are secrets (masked wherever printed). */
-const AZURE_SECRET_ENV = (/* unused pure expression or super */ null && ([
-    "AZURE_STORAGE_CONNECTION_STRING",
-    "AZURE_STORAGE_KEY",
-    "AZURE_CLIENT_SECRET",
-]));
 async function azureContainer(loc, display, env = process.env) {
     // The relay retries whole targets within their deadline; SDK retries would multiply timeouts.
     const options = { retryOptions: { maxTries: 1 } };
