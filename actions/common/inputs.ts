@@ -18,7 +18,7 @@ export const inputName: SettingName = (name) => `input "${name}"`;
 export const ACTION_HINTS: Hints = {
   cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
   dirName: inputName("dir-name"),
-  keepGrants: `the action restores and saves it with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
+  keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
 };
 
 /** An input as given, trimmed; "" when not given. */

@@ -139,7 +139,7 @@ const inputName = (name) => `input "${name}"`;
 const ACTION_HINTS = {
     cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
     dirName: inputName("dir-name"),
-    keepGrants: `the action restores and saves it with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
+    keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
 };
 /** An input as given, trimmed; "" when not given. */
 const input = (name) => _runner__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name).trim();
