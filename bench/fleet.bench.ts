@@ -49,8 +49,11 @@ async function rollout(cwd: string, url: string, parallelism: number, shard?: st
   const { stdout, stderr } = await run(process.execPath, argv, { cwd, maxBuffer: 256 << 20 });
   const ms = performance.now() - t0;
   const outcomes: Record<string, number> = {};
-  for (const r of JSON.parse(stdout) as { outcome: string }[])
-    outcomes[r.outcome] = (outcomes[r.outcome] ?? 0) + 1;
+  // `--format json` prints one Atlas apply document per target, each starting on a line of its own.
+  for (const doc of stdout.split(/^(?=\{)/m).filter((d) => d.trim())) {
+    const outcome = (JSON.parse(doc) as { Outcome: string }).Outcome;
+    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+  }
   const rss = Number(/PEAK_RSS_KB=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
   const cpuMs = Number(/CPU_MS=(\d+)/.exec(stderr)?.[1] ?? Number.NaN);
   return { ms, rssMb: rss / 1024, cpuMs, outcomes };
