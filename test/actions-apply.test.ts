@@ -451,6 +451,9 @@ env "tenants" {
     const { main } = await job(rig, "apply", { url, dir: "file://migrations" }, { cwd });
     expect(main.code, describeRun(main)).toBe(1);
     expect(annotations(main, "error").join("\n")).toMatch(/division by zero/);
+    expect(main.commands.find((c) => c.command === "error")?.properties.title).toBe(
+      "migrate-relay apply failed",
+    );
     expect(main.outputs.applied_count).toBe("1");
     const [run] = JSON.parse(main.outputs.runs!) as AtlasRun[];
     expect(run!.error).toMatch(/division by zero/);

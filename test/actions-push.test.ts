@@ -134,6 +134,9 @@ describe("push action (dist/push)", () => {
     const errors = annotations(main, "error");
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/no target took the push|failed/);
+    expect(main.commands.find((c) => c.command === "error")?.properties.title).toBe(
+      "migrate-relay push failed",
+    );
     const rows = summaryRows(main.summary).slice(1);
     expect(rows.map((r) => r[2])).toEqual(["failed", "failed"]);
     expect(main.summary).toContain("❌");

@@ -50,6 +50,9 @@ import * as core from "../common/runner";
 import { fail, setOutputs, writeSummary } from "../common/step-result";
 import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
+/** The title of the annotation that fails the step. */
+const APPLY_FAILED = "migrate-relay apply failed";
+
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
   let grantChanged = false;
@@ -181,7 +184,7 @@ export async function main(): Promise<void> {
     const failed = runs.filter((r) => r.result.error);
     const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
     if (notStarted && !failed.length)
-      fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets);
+      fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets, APPLY_FAILED);
     if (failed.length) {
       const first = failed[0]!;
       const who = first.label ? `${first.label}: ` : "";
@@ -194,10 +197,11 @@ export async function main(): Promise<void> {
           ),
         ),
         secrets,
+        APPLY_FAILED,
       );
     }
   } catch (err) {
-    const message = fail(inActionWords(err), secrets);
+    const message = fail(inActionWords(err), secrets, APPLY_FAILED);
     core.setOutput("error", message); // as atlas-action does when the step stops before any run
     await writeSummary(errorSummary("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {

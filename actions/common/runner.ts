@@ -96,9 +96,9 @@ export async function group<T>(name: string, fn: () => Promise<T>): Promise<T> {
 export const setSecret = (secret: string): void => issueCommand("add-mask", {}, secret);
 
 /** An error annotation, and the step's exit code 1. */
-export function setFailed(message: string): void {
+export function setFailed(message: string, properties: AnnotationProperties = {}): void {
   process.exitCode = 1;
-  error(message);
+  error(message, properties);
 }
 
 /** `name<<delimiter` ... `delimiter`, appended to GITHUB_<command>; the command form without the file. */

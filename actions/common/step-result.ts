@@ -8,10 +8,10 @@ export function setOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }
 
-/** Fails the step with the error's message; the stack only with ACTIONS_STEP_DEBUG. */
-export function fail(err: unknown, secrets: Secrets): string {
+/** Fails the step with the error's message under `title`; the stack only with ACTIONS_STEP_DEBUG. */
+export function fail(err: unknown, secrets: Secrets, title: string): string {
   const message = secrets.redact(messageOf(err));
-  core.setFailed(message);
+  core.setFailed(message, { title });
   if (core.isDebug() && err instanceof Error && err.stack) {
     core.debug(secrets.redact(err.stack));
   }

@@ -41,6 +41,9 @@ import * as core from "../common/runner";
 import { fail, setOutputs, writeSummary } from "../common/step-result";
 import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
 
+/** The title of the annotation that fails the step. */
+const PUSH_FAILED = "migrate-relay push failed";
+
 export async function main(): Promise<void> {
   const secrets = runnerSecrets();
   let grantChanged = false;
@@ -124,12 +127,12 @@ export async function main(): Promise<void> {
     );
     const status = pushStatusText(result);
     if (!result.ok) {
-      fail(inActionWords(new Error(status)), secrets);
+      fail(inActionWords(new Error(status)), secrets, PUSH_FAILED);
       return;
     }
     core.info(`${status} in ${formatMs(performance.now() - started)}`);
   } catch (err) {
-    const message = fail(inActionWords(err), secrets);
+    const message = fail(inActionWords(err), secrets, PUSH_FAILED);
     await writeSummary(errorSummary("migrate-relay push", message, secrets.list, ACTIONS_VOCABULARY));
   } finally {
     // Whatever happened, post must know whether a grant file was written or deleted.

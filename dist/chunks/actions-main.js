@@ -342,9 +342,9 @@ async function group(name, fn) {
 /** Masks a value in the log from here on. */
 const setSecret = (secret) => issueCommand("add-mask", {}, secret);
 /** An error annotation, and the step's exit code 1. */
-function setFailed(message) {
+function setFailed(message, properties = {}) {
     process.exitCode = 1;
-    error(message);
+    error(message, properties);
 }
 /** `name<<delimiter` ... `delimiter`, appended to GITHUB_<command>; the command form without the file. */
 function keyValue(command, legacy, name, value) {
@@ -459,10 +459,10 @@ function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         runner/* setOutput */.uH(name, value);
 }
-/** Fails the step with the error's message; the stack only with ACTIONS_STEP_DEBUG. */
-function fail(err, secrets) {
+/** Fails the step with the error's message under `title`; the stack only with ACTIONS_STEP_DEBUG. */
+function fail(err, secrets, title) {
     const message = secrets.redact((0,src/* messageOf */.bDE)(err));
-    runner/* setFailed */.C1(message);
+    runner/* setFailed */.C1(message, { title });
     if (runner/* isDebug */._o() && err instanceof Error && err.stack) {
         runner/* debug */.Yz(secrets.redact(err.stack));
     }
@@ -507,6 +507,8 @@ function inActionWords(err) {
 
 
 
+/** The title of the annotation that fails the step. */
+const APPLY_FAILED = "migrate-relay apply failed";
 async function main() {
     const secrets = runnerSecrets();
     let grantChanged = false;
@@ -634,17 +636,17 @@ async function main() {
         const failed = runs.filter((r) => r.result.error);
         const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
         if (notStarted && !failed.length)
-            fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets);
+            fail(new Error(`${notStarted} of ${runs.length} targets not started`), secrets, APPLY_FAILED);
         if (failed.length) {
             const first = failed[0];
             const who = first.label ? `${first.label}: ` : "";
             fail(inActionWords(new Error(runs.length === 1
                 ? first.result.error.message
-                : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error.message}`)), secrets);
+                : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error.message}`)), secrets, APPLY_FAILED);
         }
     }
     catch (err) {
-        const message = fail(inActionWords(err), secrets);
+        const message = fail(inActionWords(err), secrets, APPLY_FAILED);
         runner/* setOutput */.uH("error", message); // as atlas-action does when the step stops before any run
         await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
     }
@@ -665,6 +667,8 @@ async function main() {
 
 
 
+/** The title of the annotation that fails the step. */
+const PUSH_FAILED = "migrate-relay push failed";
 async function main_main() {
     const secrets = runnerSecrets();
     let grantChanged = false;
@@ -739,13 +743,13 @@ async function main_main() {
         }));
         const status = (0,src/* pushStatusText */.Ifz)(result);
         if (!result.ok) {
-            fail(inActionWords(new Error(status)), secrets);
+            fail(inActionWords(new Error(status)), secrets, PUSH_FAILED);
             return;
         }
         runner/* info */.pq(`${status} in ${(0,src/* formatMs */._VG)(performance.now() - started)}`);
     }
     catch (err) {
-        const message = fail(inActionWords(err), secrets);
+        const message = fail(inActionWords(err), secrets, PUSH_FAILED);
         await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay push", message, secrets.list, ACTIONS_VOCABULARY));
     }
     finally {

@@ -295,9 +295,9 @@ async function group(name, fn) {
 /** Masks a value in the log from here on. */
 const setSecret = (secret) => issueCommand("add-mask", {}, secret);
 /** An error annotation, and the step's exit code 1. */
-function setFailed(message) {
+function setFailed(message, properties = {}) {
     process.exitCode = 1;
-    error(message);
+    error(message, properties);
 }
 /** `name<<delimiter` ... `delimiter`, appended to GITHUB_<command>; the command form without the file. */
 function keyValue(command, legacy, name, value) {
