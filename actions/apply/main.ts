@@ -39,7 +39,6 @@ import {
   checkRepoNamed,
   durationInput,
   input,
-  inputName,
   listInput,
   repoOverridesFromInputs,
   workingDirectory,
@@ -48,7 +47,7 @@ import { runnerSecrets } from "../common/masking";
 // `core`: the runner protocol, under @actions/core's names (common/runner.ts says why not that package).
 import * as core from "../common/runner";
 import { fail, setOutputs, writeSummary } from "../common/step-result";
-import { ACTIONS_VOCABULARY, inActionWords } from "../common/vocabulary";
+import { ACTIONS_VOCABULARY, inActionWords, inputName } from "../common/vocabulary";
 
 /** The title of the annotation that fails the step. */
 const APPLY_FAILED = "migrate-relay apply failed";

@@ -1,6 +1,7 @@
 // Loading the env block the `env` input names from the project file (`config`, with `vars`).
 import { DEFAULT_CONFIG, inputError, loadEnv, messageOf, type ResolvedEnv } from "@migrate-relay/core";
-import { input, inputName } from "./inputs";
+import { input } from "./inputs";
+import { inputName } from "./vocabulary";
 
 /** The project file the `config` input names (action.yml's default when a bare `node main.js` runs). */
 export const configInput = (): string => input("config") || DEFAULT_CONFIG;

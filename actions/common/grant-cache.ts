@@ -6,8 +6,9 @@ import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { defaultGrantDir, formatMs, GrantStore, messageOf, tokenSha256 } from "@migrate-relay/core";
 import { GRANT_STATE, type GrantState } from "./grant-state";
-import { ACTION_HINTS, durationInput } from "./inputs";
+import { durationInput } from "./inputs";
 import * as core from "./runner";
+import { ACTIONS_VOCABULARY } from "./vocabulary";
 
 const cacheClient = () => import(/* webpackChunkName: "actions-cache" */ "@actions/cache");
 
@@ -23,7 +24,7 @@ export function grantDir(): string {
 
 export function grantStore(dir: string): GrantStore {
   const ttlMs = durationInput("grant-ttl");
-  return new GrantStore({ dir, ...(ttlMs ? { ttlMs } : {}), hints: ACTION_HINTS });
+  return new GrantStore({ dir, ...(ttlMs ? { ttlMs } : {}), hints: ACTIONS_VOCABULARY });
 }
 
 /** Set by restoreGrantCache: this step uses the grant cache (a registry token is in play). */

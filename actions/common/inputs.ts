@@ -3,23 +3,15 @@
 // (layerRepoConfig); here an empty input means "not given".
 import { resolve } from "node:path";
 import {
-  type Hints,
+  DEFAULT_CONNECT_TIMEOUT_MS,
   inputError,
+  isRegistryUrl,
   parseDuration,
   type RepoConfig,
   type RepoOverrides,
-  type SettingName,
 } from "@migrate-relay/core";
 import * as core from "./runner";
-
-export const inputName: SettingName = (name) => `input "${name}"`;
-
-/** The actions' words in core's hints: inputs, never CLI flags (core's defaults are the CLI's). */
-export const ACTION_HINTS: Hints = {
-  cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
-  dirName: inputName("dir-name"),
-  keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
-};
+import { ACTIONS_VOCABULARY, inputName } from "./vocabulary";
 
 /** An input as given, trimmed; "" when not given. */
 export const input = (name: string): string => core.getInput(name).trim();
@@ -55,7 +47,7 @@ export const workingDirectory = (): string => resolve(process.cwd(), input("work
 
 /** The repository must be named somewhere; say where, in the action's words. */
 export function checkRepoNamed(config: RepoConfig): void {
-  if (config.name || (config.dir && /^atlas:\/\//i.test(config.dir))) return;
+  if (config.name || (config.dir && isRegistryUrl(config.dir))) return;
   throw inputError(
     `no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`,
   );
@@ -71,7 +63,7 @@ export function repoOverridesFromInputs(cwd: string, backups: string[]): RepoOve
     cloudToken: input("cloud-token"),
     fallbackToken: process.env.ATLAS_TOKEN,
     cwd,
-    connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
-    hints: ACTION_HINTS,
+    connectTimeoutMs: durationInput("connect-timeout") ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    hints: ACTIONS_VOCABULARY,
   };
 }

@@ -16,13 +16,15 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40094);
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11053);
 /* harmony import */ var _grant_state__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(93244);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(23641);
 /* harmony import */ var _runner__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(99874);
+/* harmony import */ var _vocabulary__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(96912);
 // The license-grant cache (docs/architecture.md, "The grant"): main restores the grant directory for
 // its token from the GitHub cache, post saves it when main changed it. The cache client (and the Azure
 // SDK it brings) is loaded only here, on first use: a run without a registry token never loads it.
+
 
 
 
@@ -43,7 +45,7 @@ function grantDir() {
 }
 function grantStore(dir) {
     const ttlMs = (0,_inputs__WEBPACK_IMPORTED_MODULE_4__/* .durationInput */ .Ts)("grant-ttl");
-    return new _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__/* .GrantStore */ .A0N({ dir, ...(ttlMs ? { ttlMs } : {}), hints: _inputs__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_HINTS */ .gw });
+    return new _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__/* .GrantStore */ .A0N({ dir, ...(ttlMs ? { ttlMs } : {}), hints: _vocabulary__WEBPACK_IMPORTED_MODULE_6__/* .ACTIONS_VOCABULARY */ .b9 });
 }
 /** Set by restoreGrantCache: this step uses the grant cache (a registry token is in play). */
 let cacheInUse = false;
@@ -150,7 +152,7 @@ async function postGrantCache() {
         process.stdout.write(`License grant unchanged: the cache is not saved again${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
         return;
     }
-    const { saveGrantCache } = await Promise.all(/* import() | grant-cache */[__webpack_require__.e(849), __webpack_require__.e(94), __webpack_require__.e(662)]).then(__webpack_require__.bind(__webpack_require__, 28291));
+    const { saveGrantCache } = await Promise.all(/* import() | grant-cache */[__webpack_require__.e(849), __webpack_require__.e(53), __webpack_require__.e(662)]).then(__webpack_require__.bind(__webpack_require__, 28291));
     await saveGrantCache(grant);
 }
 
@@ -165,29 +167,22 @@ async function postGrantCache() {
 /* harmony export */   Kg: () => (/* binding */ checkRepoNamed),
 /* harmony export */   Ts: () => (/* binding */ durationInput),
 /* harmony export */   dt: () => (/* binding */ listInput),
-/* harmony export */   gw: () => (/* binding */ ACTION_HINTS),
 /* harmony export */   hF: () => (/* binding */ input),
 /* harmony export */   ng: () => (/* binding */ repoOverridesFromInputs),
-/* harmony export */   p7: () => (/* binding */ workingDirectory),
-/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */   p7: () => (/* binding */ workingDirectory)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(40094);
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(11053);
 /* harmony import */ var _runner__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(99874);
+/* harmony import */ var _vocabulary__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96912);
 // The action inputs, read as the runner passes them (INPUT_<NAME>), in the actions' words: every
 // message names `input "x"`, never a CLI flag. Explicit input > atlas.hcl > default is laid out in core
 // (layerRepoConfig); here an empty input means "not given".
 
 
 
-const inputName = (name) => `input "${name}"`;
-/** The actions' words in core's hints: inputs, never CLI flags (core's defaults are the CLI's). */
-const ACTION_HINTS = {
-    cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
-    dirName: inputName("dir-name"),
-    keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
-};
+
 /** An input as given, trimmed; "" when not given. */
 const input = (name) => _runner__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name).trim();
 /** A boolean input; `fallback` when empty (the runner fills defaults, a bare `node main.js` does not). */
@@ -198,7 +193,7 @@ function boolInput(name, fallback) {
         return _runner__WEBPACK_IMPORTED_MODULE_2__/* .getBooleanInput */ .Vt(name);
     }
     catch {
-        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${inputName(name)} must be true or false, got "${input(name)}"`);
+        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name)} must be true or false, got "${input(name)}"`);
     }
 }
 /** A Go duration input ("10s", "1m30s"); undefined when empty. */
@@ -206,9 +201,9 @@ function durationInput(name) {
     const text = input(name);
     if (text === "")
         return undefined;
-    const ms = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9z)(text, inputName(name));
+    const ms = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9z)(text, (0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name));
     if (!(ms > 0))
-        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${inputName(name)} must be more than 0`);
+        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name)} must be more than 0`);
     return ms;
 }
 /** One URL a line (blank lines and `#` comments skipped). */
@@ -219,9 +214,9 @@ const listInput = (name) => _runner__WEBPACK_IMPORTED_MODULE_2__/* .getMultiline
 const workingDirectory = () => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(process.cwd(), input("working-directory") || ".");
 /** The repository must be named somewhere; say where, in the action's words. */
 function checkRepoNamed(config) {
-    if (config.name || (config.dir && /^atlas:\/\//i.test(config.dir)))
+    if (config.name || (config.dir && (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .isRegistryUrl */ .bs2)(config.dir)))
         return;
-    throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`);
+    throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`no repository name: set ${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)("dir-name")}, or ${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)("env")} naming an env block of the config with migration.repo { name }`);
 }
 /** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
 function repoOverridesFromInputs(cwd, backups) {
@@ -233,8 +228,8 @@ function repoOverridesFromInputs(cwd, backups) {
         cloudToken: input("cloud-token"),
         fallbackToken: process.env.ATLAS_TOKEN,
         cwd,
-        connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
-        hints: ACTION_HINTS,
+        connectTimeoutMs: durationInput("connect-timeout") ?? _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_CONNECT_TIMEOUT_MS */ .od_,
+        hints: _vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .ACTIONS_VOCABULARY */ .b9,
     };
 }
 
@@ -384,7 +379,35 @@ async function appendSummary(markdown) {
 
 /***/ }),
 
-/***/ 67806:
+/***/ 96912:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   XP: () => (/* binding */ inActionWords),
+/* harmony export */   b9: () => (/* binding */ ACTIONS_VOCABULARY),
+/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */ });
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(11053);
+// The actions' words in core's hints: settings are inputs, and the action caches the grant itself.
+
+const inputName = (name) => `input "${name}"`;
+const ACTIONS_VOCABULARY = {
+    cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
+    dirName: inputName("dir-name"),
+    keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
+    setting: inputName,
+};
+/** An error whose message names core's hints in the actions' words, before fail() reports it. */
+function inActionWords(err) {
+    if (err instanceof Error)
+        err.message = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_0__/* .speak */ .LrH)(err.message, ACTIONS_VOCABULARY);
+    return err;
+}
+
+
+/***/ }),
+
+/***/ 20526:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 // ESM COMPAT FLAG
@@ -396,12 +419,15 @@ __webpack_require__.d(__webpack_exports__, {
   pushMain: () => (/* reexport */ main_main)
 });
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 63 modules
-var src = __webpack_require__(40094);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 61 modules
+var src = __webpack_require__(11053);
 // EXTERNAL MODULE: ./actions/common/inputs.ts
 var inputs = __webpack_require__(23641);
+// EXTERNAL MODULE: ./actions/common/vocabulary.ts
+var vocabulary = __webpack_require__(96912);
 ;// CONCATENATED MODULE: ./actions/common/env.ts
 // Loading the env block the `env` input names from the project file (`config`, with `vars`).
+
 
 
 /** The project file the `config` input names (action.yml's default when a bare `node main.js` runs). */
@@ -415,10 +441,10 @@ function varsInput() {
         vars = JSON.parse(text);
     }
     catch (err) {
-        throw (0,src/* inputError */.Xum)(`${(0,inputs/* inputName */.yu)("vars")} is not JSON: ${(0,src/* messageOf */.bDE)(err)}; expected an object, e.g. {"tenant":"a"}`);
+        throw (0,src/* inputError */.Xum)(`${(0,vocabulary/* inputName */.yu)("vars")} is not JSON: ${(0,src/* messageOf */.bDE)(err)}; expected an object, e.g. {"tenant":"a"}`);
     }
     if (vars === null || typeof vars !== "object" || Array.isArray(vars)) {
-        throw (0,src/* inputError */.Xum)(`${(0,inputs/* inputName */.yu)("vars")} must be a JSON object, e.g. {"tenant":"a"}`);
+        throw (0,src/* inputError */.Xum)(`${(0,vocabulary/* inputName */.yu)("vars")} must be a JSON object, e.g. {"tenant":"a"}`);
     }
     return vars;
 }
@@ -482,18 +508,6 @@ async function writeSummary(markdown) {
     }
 }
 
-;// CONCATENATED MODULE: ./actions/common/vocabulary.ts
-// The actions' words for core's hints: settings are inputs, and the action caches the grant itself.
-
-
-const ACTIONS_VOCABULARY = { ...inputs/* ACTION_HINTS */.gw, setting: inputs/* inputName */.yu };
-/** An error whose message names core's hints in the actions' words, before fail() reports it. */
-function inActionWords(err) {
-    if (err instanceof Error)
-        err.message = (0,src/* speak */.LrH)(err.message, ACTIONS_VOCABULARY);
-    return err;
-}
-
 ;// CONCATENATED MODULE: ./actions/apply/main.ts
 // The apply action: inputs -> the rollout over the targets (core applyFleet: for_each envs give several,
 // in parallel, sharded), the directory read once through the relay -> outputs (atlas-action's names),
@@ -526,7 +540,7 @@ async function main() {
             const names = envs.map((e) => (e.instance === undefined ? e.name : `${e.name}[${e.instance}]`));
             runner/* info */.pq(`Loaded env "${(0,inputs/* input */.hF)("env")}" from ${configInput()}: ${names.join(", ")}`);
         }
-        const targets = (0,src/* applyTargetsOf */.Gv2)(envs, { url: (0,inputs/* input */.hF)("url"), dir: (0,inputs/* input */.hF)("dir") }, inputs/* inputName */.yu);
+        const targets = (0,src/* applyTargetsOf */.Gv2)(envs, { url: (0,inputs/* input */.hF)("url"), dir: (0,inputs/* input */.hF)("dir") }, vocabulary/* inputName */.yu);
         for (const t of targets)
             secrets.addFrom(t.url, t.dir);
         // Every target's options are checked before any database is touched.
@@ -542,7 +556,7 @@ async function main() {
                 dryRun: (0,inputs/* boolInput */.Hm)("dry-run", false),
                 revisionsSchema: (0,inputs/* input */.hF)("revisions-schema"),
                 lockTimeout: (0,inputs/* input */.hF)("lock-timeout"),
-            }, target.env, inputs/* inputName */.yu),
+            }, target.env, vocabulary/* inputName */.yu),
         }));
         const overrides = (0,inputs/* repoOverridesFromInputs */.ng)(cwd, backups);
         const repoOf = (dir, env) => {
@@ -573,8 +587,8 @@ async function main() {
                 secrets: secrets.list,
                 ...(timeoutMs ? { timeoutMs } : {}),
                 onAttempt: (a) => a.outcome === "ok"
-                    ? runner/* info */.pq((0,src/* attemptLogLine */.EUT)(a, ACTIONS_VOCABULARY))
-                    : runner/* warning */.$e((0,src/* attemptLogLine */.EUT)(a, ACTIONS_VOCABULARY), { title: (0,src/* attemptTitle */.Afx)(a) }),
+                    ? runner/* info */.pq((0,src/* attemptLogLine */.EUT)(a, vocabulary/* ACTIONS_VOCABULARY */.b9))
+                    : runner/* warning */.$e((0,src/* attemptLogLine */.EUT)(a, vocabulary/* ACTIONS_VOCABULARY */.b9), { title: (0,src/* attemptTitle */.Afx)(a) }),
             },
             onRead: (d, repo) => runner/* info */.pq((0,src/* readingLine */.BeR)(d, repo.replicas.length)),
         });
@@ -583,7 +597,7 @@ async function main() {
             shard: (0,inputs/* input */.hF)("shard"),
             canary: (0,inputs/* input */.hF)("canary"),
             maxFailures: (0,inputs/* input */.hF)("max-failures"),
-        }, inputs/* inputName */.yu);
+        }, vocabulary/* inputName */.yu);
         // Targets run side by side, so log groups would interleave: each line names its target instead.
         const prefix = (label) => (targets.length > 1 && label ? `${label}: ` : "");
         const fleet = await (0,src/* applyFleet */["do"])(prepared, {
@@ -601,7 +615,7 @@ async function main() {
             onStart: (target) => runner/* info */.pq((0,src/* applyStartLine */.tbn)(target)),
             onFile: (target, f) => runner/* info */.pq(`${prefix(target.label)}${(0,src/* appliedFileLine */.SvU)(f)}`),
             onDone: (run) => {
-                const line = (0,src/* applyStatusText */.OVZ)(run, ACTIONS_VOCABULARY);
+                const line = (0,src/* applyStatusText */.OVZ)(run, vocabulary/* ACTIONS_VOCABULARY */.b9);
                 // One annotation per failed target when there are several; setFailed below names the first.
                 if (!run.result.error)
                     runner/* info */.pq(line);
@@ -632,7 +646,7 @@ async function main() {
             ...(fleet.shard ? { shard: fleet.shard } : {}),
             ...(fleet.stopped ? { stopped: fleet.stopped } : {}),
         };
-        await writeSummary((0,src/* applySummary */.HDC)(runs, { secrets: secrets.list, rollout, vocabulary: ACTIONS_VOCABULARY }) + reportLine);
+        await writeSummary((0,src/* applySummary */.HDC)(runs, { secrets: secrets.list, rollout, vocabulary: vocabulary/* ACTIONS_VOCABULARY */.b9 }) + reportLine);
         const failed = runs.filter((r) => r.result.error);
         const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
         if (notStarted && !failed.length)
@@ -640,15 +654,15 @@ async function main() {
         if (failed.length) {
             const first = failed[0];
             const who = first.label ? `${first.label}: ` : "";
-            fail(inActionWords(new Error(runs.length === 1
+            fail((0,vocabulary/* inActionWords */.XP)(new Error(runs.length === 1
                 ? first.result.error.message
                 : `${failed.length} of ${runs.length} targets failed${notStarted ? ` (${notStarted} not started)` : ""}; first: ${who}${first.result.error.message}`)), secrets, APPLY_FAILED);
         }
     }
     catch (err) {
-        const message = fail(inActionWords(err), secrets, APPLY_FAILED);
+        const message = fail((0,vocabulary/* inActionWords */.XP)(err), secrets, APPLY_FAILED);
         runner/* setOutput */.uH("error", message); // as atlas-action does when the step stops before any run
-        await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay apply", message, secrets.list, ACTIONS_VOCABULARY));
+        await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay apply", message, secrets.list, vocabulary/* ACTIONS_VOCABULARY */.b9));
     }
     finally {
         // Whatever happened, post must know whether a grant file was written or deleted.
@@ -731,26 +745,26 @@ async function main_main() {
             },
             ...(context ? { context } : {}),
             onTarget: (t) => t.ok
-                ? runner/* info */.pq((0,src/* pushTargetLine */.wCK)(t, ACTIONS_VOCABULARY))
-                : runner/* warning */.$e((0,src/* pushTargetLine */.wCK)(t, ACTIONS_VOCABULARY), { title: (0,src/* pushTargetTitle */.e19)(t) }),
+                ? runner/* info */.pq((0,src/* pushTargetLine */.wCK)(t, vocabulary/* ACTIONS_VOCABULARY */.b9))
+                : runner/* warning */.$e((0,src/* pushTargetLine */.wCK)(t, vocabulary/* ACTIONS_VOCABULARY */.b9), { title: (0,src/* pushTargetTitle */.e19)(t) }),
         }).finally(() => runner/* endGroup */.N4());
         grantChanged = result.grantChanged || grants.changed;
         setOutputs((0,src/* pushOutputs */.$7v)(result, { secrets: secrets.list }));
         await writeSummary((0,src/* pushSummary */.tf)(result, {
             ...(replay ? { replay } : {}),
             secrets: secrets.list,
-            vocabulary: ACTIONS_VOCABULARY,
+            vocabulary: vocabulary/* ACTIONS_VOCABULARY */.b9,
         }));
         const status = (0,src/* pushStatusText */.Ifz)(result);
         if (!result.ok) {
-            fail(inActionWords(new Error(status)), secrets, PUSH_FAILED);
+            fail((0,vocabulary/* inActionWords */.XP)(new Error(status)), secrets, PUSH_FAILED);
             return;
         }
         runner/* info */.pq(`${status} in ${(0,src/* formatMs */._VG)(performance.now() - started)}`);
     }
     catch (err) {
-        const message = fail(inActionWords(err), secrets, PUSH_FAILED);
-        await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay push", message, secrets.list, ACTIONS_VOCABULARY));
+        const message = fail((0,vocabulary/* inActionWords */.XP)(err), secrets, PUSH_FAILED);
+        await writeSummary((0,src/* errorSummary */.N5m)("migrate-relay push", message, secrets.list, vocabulary/* ACTIONS_VOCABULARY */.b9));
     }
     finally {
         // Whatever happened, post must know whether a grant file was written or deleted.

@@ -60,7 +60,7 @@ async function postGrantCache() {
         process.stdout.write(`License grant unchanged: the cache is not saved again${node_os__WEBPACK_IMPORTED_MODULE_0__.EOL}`);
         return;
     }
-    const { saveGrantCache } = await Promise.all(/* import() | grant-cache */[__webpack_require__.e(849), __webpack_require__.e(94), __webpack_require__.e(662)]).then(__webpack_require__.bind(__webpack_require__, 28291));
+    const { saveGrantCache } = await Promise.all(/* import() | grant-cache */[__webpack_require__.e(849), __webpack_require__.e(53), __webpack_require__.e(662)]).then(__webpack_require__.bind(__webpack_require__, 28291));
     await saveGrantCache(grant);
 }
 

@@ -13,8 +13,8 @@ __webpack_require__.d(__webpack_exports__, {
   runCli: () => (/* binding */ runCli)
 });
 
-// EXTERNAL MODULE: ./packages/core/src/index.ts + 63 modules
-var src = __webpack_require__(40094);
+// EXTERNAL MODULE: ./packages/core/src/index.ts + 61 modules
+var src = __webpack_require__(11053);
 ;// CONCATENATED MODULE: ./packages/cli/src/args.ts
 // A small flag parser in Atlas's spelling: `--flag value`, `--flag=value`, repeatable flags, booleans.
 

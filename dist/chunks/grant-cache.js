@@ -16,13 +16,15 @@ export const modules = {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(40094);
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(11053);
 /* harmony import */ var _grant_state__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(93244);
 /* harmony import */ var _inputs__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(23641);
 /* harmony import */ var _runner__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(99874);
+/* harmony import */ var _vocabulary__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(96912);
 // The license-grant cache (docs/architecture.md, "The grant"): main restores the grant directory for
 // its token from the GitHub cache, post saves it when main changed it. The cache client (and the Azure
 // SDK it brings) is loaded only here, on first use: a run without a registry token never loads it.
+
 
 
 
@@ -43,7 +45,7 @@ function grantDir() {
 }
 function grantStore(dir) {
     const ttlMs = (0,_inputs__WEBPACK_IMPORTED_MODULE_4__/* .durationInput */ .Ts)("grant-ttl");
-    return new _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__/* .GrantStore */ .A0N({ dir, ...(ttlMs ? { ttlMs } : {}), hints: _inputs__WEBPACK_IMPORTED_MODULE_4__/* .ACTION_HINTS */ .gw });
+    return new _migrate_relay_core__WEBPACK_IMPORTED_MODULE_2__/* .GrantStore */ .A0N({ dir, ...(ttlMs ? { ttlMs } : {}), hints: _vocabulary__WEBPACK_IMPORTED_MODULE_6__/* .ACTIONS_VOCABULARY */ .b9 });
 }
 /** Set by restoreGrantCache: this step uses the grant cache (a registry token is in play). */
 let cacheInUse = false;
@@ -118,29 +120,22 @@ async function saveGrantCache({ dir, key }) {
 /* harmony export */   Kg: () => (/* binding */ checkRepoNamed),
 /* harmony export */   Ts: () => (/* binding */ durationInput),
 /* harmony export */   dt: () => (/* binding */ listInput),
-/* harmony export */   gw: () => (/* binding */ ACTION_HINTS),
 /* harmony export */   hF: () => (/* binding */ input),
 /* harmony export */   ng: () => (/* binding */ repoOverridesFromInputs),
-/* harmony export */   p7: () => (/* binding */ workingDirectory),
-/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */   p7: () => (/* binding */ workingDirectory)
 /* harmony export */ });
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(40094);
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(11053);
 /* harmony import */ var _runner__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(99874);
+/* harmony import */ var _vocabulary__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(96912);
 // The action inputs, read as the runner passes them (INPUT_<NAME>), in the actions' words: every
 // message names `input "x"`, never a CLI flag. Explicit input > atlas.hcl > default is laid out in core
 // (layerRepoConfig); here an empty input means "not given".
 
 
 
-const inputName = (name) => `input "${name}"`;
-/** The actions' words in core's hints: inputs, never CLI flags (core's defaults are the CLI's). */
-const ACTION_HINTS = {
-    cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
-    dirName: inputName("dir-name"),
-    keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
-};
+
 /** An input as given, trimmed; "" when not given. */
 const input = (name) => _runner__WEBPACK_IMPORTED_MODULE_2__/* .getInput */ .V4(name).trim();
 /** A boolean input; `fallback` when empty (the runner fills defaults, a bare `node main.js` does not). */
@@ -151,7 +146,7 @@ function boolInput(name, fallback) {
         return _runner__WEBPACK_IMPORTED_MODULE_2__/* .getBooleanInput */ .Vt(name);
     }
     catch {
-        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${inputName(name)} must be true or false, got "${input(name)}"`);
+        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name)} must be true or false, got "${input(name)}"`);
     }
 }
 /** A Go duration input ("10s", "1m30s"); undefined when empty. */
@@ -159,9 +154,9 @@ function durationInput(name) {
     const text = input(name);
     if (text === "")
         return undefined;
-    const ms = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9z)(text, inputName(name));
+    const ms = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E9z)(text, (0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name));
     if (!(ms > 0))
-        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${inputName(name)} must be more than 0`);
+        throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)(name)} must be more than 0`);
     return ms;
 }
 /** One URL a line (blank lines and `#` comments skipped). */
@@ -172,9 +167,9 @@ const listInput = (name) => _runner__WEBPACK_IMPORTED_MODULE_2__/* .getMultiline
 const workingDirectory = () => (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(process.cwd(), input("working-directory") || ".");
 /** The repository must be named somewhere; say where, in the action's words. */
 function checkRepoNamed(config) {
-    if (config.name || (config.dir && /^atlas:\/\//i.test(config.dir)))
+    if (config.name || (config.dir && (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .isRegistryUrl */ .bs2)(config.dir)))
         return;
-    throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`no repository name: set ${inputName("dir-name")}, or ${inputName("env")} naming an env block of the config with migration.repo { name }`);
+    throw (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .inputError */ .Xum)(`no repository name: set ${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)("dir-name")}, or ${(0,_vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .inputName */ .yu)("env")} naming an env block of the config with migration.repo { name }`);
 }
 /** The repository inputs both actions take, over the env's migration.repo (explicit input wins). */
 function repoOverridesFromInputs(cwd, backups) {
@@ -186,8 +181,8 @@ function repoOverridesFromInputs(cwd, backups) {
         cloudToken: input("cloud-token"),
         fallbackToken: process.env.ATLAS_TOKEN,
         cwd,
-        connectTimeoutMs: durationInput("connect-timeout") ?? 3_000,
-        hints: ACTION_HINTS,
+        connectTimeoutMs: durationInput("connect-timeout") ?? _migrate_relay_core__WEBPACK_IMPORTED_MODULE_1__/* .DEFAULT_CONNECT_TIMEOUT_MS */ .od_,
+        hints: _vocabulary__WEBPACK_IMPORTED_MODULE_3__/* .ACTIONS_VOCABULARY */ .b9,
     };
 }
 
@@ -332,6 +327,34 @@ async function appendSummary(markdown) {
         throw new Error(`Unable to access summary file: '${file}'. Check if the file has correct read/write permissions.`);
     }
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_2__.appendFile)(file, markdown, { encoding: "utf8" });
+}
+
+
+/***/ }),
+
+/***/ 96912:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   XP: () => (/* binding */ inActionWords),
+/* harmony export */   b9: () => (/* binding */ ACTIONS_VOCABULARY),
+/* harmony export */   yu: () => (/* binding */ inputName)
+/* harmony export */ });
+/* harmony import */ var _migrate_relay_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(11053);
+// The actions' words in core's hints: settings are inputs, and the action caches the grant itself.
+
+const inputName = (name) => `input "${name}"`;
+const ACTIONS_VOCABULARY = {
+    cloudToken: `${inputName("cloud-token")} or ATLAS_TOKEN`,
+    dirName: inputName("dir-name"),
+    keepGrants: `the action caches ~/.migrate-relay/grants between runs with the GitHub cache, per token; ${inputName("grant-ttl")} sets how long a grant lasts`,
+    setting: inputName,
+};
+/** An error whose message names core's hints in the actions' words, before fail() reports it. */
+function inActionWords(err) {
+    if (err instanceof Error)
+        err.message = (0,_migrate_relay_core__WEBPACK_IMPORTED_MODULE_0__/* .speak */ .LrH)(err.message, ACTIONS_VOCABULARY);
+    return err;
 }
 
 

@@ -1,5 +1,5 @@
-export const id = 94;
-export const ids = [94];
+export const id = 53;
+export const ids = [53];
 export const modules = {
 
 /***/ 94607:
@@ -1401,38 +1401,57 @@ function messageOf(err) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   I: () => (/* binding */ CLI_HINTS)
+/* harmony export */   IF: () => (/* binding */ CLI_HINTS),
+/* harmony export */   Lr: () => (/* binding */ speak),
+/* harmony export */   US: () => (/* binding */ CLI_VOCABULARY)
 /* harmony export */ });
-const CLI_HINTS = {
+/* harmony import */ var _settings__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(16452);
+// A front end's words in core's hints. Core's messages say what to fix; the front end says where: a
+// CLI flag or an action input. Modules that make a hint take `Hints` (default the CLI's); the rest of
+// a message names settings by their flag, and `speak` says them as the front end does. Core itself
+// knows no front end's words beyond the CLI's defaults.
+
+const CLI_VOCABULARY = {
     cloudToken: "--cloud-token or ATLAS_TOKEN",
     dirName: "--dir-name",
     keepGrants: "cache ~/.migrate-relay/grants between runs, or point --grant-dir / MIGRATE_RELAY_HOME at a kept folder",
+    setting: _settings__WEBPACK_IMPORTED_MODULE_0__/* .flagName */ .GI,
 };
+const CLI_HINTS = CLI_VOCABULARY;
+// The flags core's hints name. Only these are rewritten, so `-- comment` in SQL or a server's text
+// stays as it is.
+const HINT_FLAGS = /(^|[\s(,])--(cloud-token|dir-name|url|env|var|config|grant-dir)\b/g;
+/** `text` with core's hints in the front end's words. */
+function speak(text, vocabulary = CLI_VOCABULARY) {
+    if (vocabulary === CLI_VOCABULARY)
+        return text;
+    return text.replace(HINT_FLAGS, (_, before, name) => `${before}${vocabulary.setting(name)}`);
+}
 
 
 /***/ }),
 
-/***/ 40094:
+/***/ 11053:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
 // EXPORTS
 __webpack_require__.d(__webpack_exports__, {
-  PVc: () => (/* reexport */ DEFAULT_CONFIG),
-  od_: () => (/* reexport */ DEFAULT_CONNECT_TIMEOUT_MS),
-  eJH: () => (/* reexport */ DEFAULT_DIR),
-  vBi: () => (/* reexport */ DEFAULT_EXEC_ORDER),
-  jhN: () => (/* reexport */ DEFAULT_GRANT_TTL_MS),
-  MK0: () => (/* reexport */ DEFAULT_HEALTH_TIMEOUT_MS),
-  L$M: () => (/* reexport */ DEFAULT_LOCK_TIMEOUT_MS),
-  rit: () => (/* reexport */ DEFAULT_PARALLELISM),
-  X32: () => (/* reexport */ DEFAULT_PULL_RETRIES),
-  vNM: () => (/* reexport */ DEFAULT_PULL_TIMEOUT_MS),
-  G94: () => (/* reexport */ DEFAULT_PUSH_RETRIES),
-  w3H: () => (/* reexport */ DEFAULT_PUSH_TIMEOUT_MS),
-  xsi: () => (/* reexport */ DEFAULT_SYNC_RETRIES),
-  fLq: () => (/* reexport */ DEFAULT_TAG),
-  dv4: () => (/* reexport */ DEFAULT_TX_MODE),
+  PVc: () => (/* reexport */ src_settings/* DEFAULT_CONFIG */.PV),
+  od_: () => (/* reexport */ src_settings/* DEFAULT_CONNECT_TIMEOUT_MS */.od),
+  eJH: () => (/* reexport */ src_settings/* DEFAULT_DIR */.eJ),
+  vBi: () => (/* reexport */ src_settings/* DEFAULT_EXEC_ORDER */.vB),
+  jhN: () => (/* reexport */ src_settings/* DEFAULT_GRANT_TTL_MS */.jh),
+  MK0: () => (/* reexport */ src_settings/* DEFAULT_HEALTH_TIMEOUT_MS */.MK),
+  L$M: () => (/* reexport */ src_settings/* DEFAULT_LOCK_TIMEOUT_MS */.L$),
+  rit: () => (/* reexport */ src_settings/* DEFAULT_PARALLELISM */.ri),
+  X32: () => (/* reexport */ src_settings/* DEFAULT_PULL_RETRIES */.X3),
+  vNM: () => (/* reexport */ src_settings/* DEFAULT_PULL_TIMEOUT_MS */.vN),
+  G94: () => (/* reexport */ src_settings/* DEFAULT_PUSH_RETRIES */.G9),
+  w3H: () => (/* reexport */ src_settings/* DEFAULT_PUSH_TIMEOUT_MS */.w3),
+  xsi: () => (/* reexport */ src_settings/* DEFAULT_SYNC_RETRIES */.xs),
+  fLq: () => (/* reexport */ src_settings/* DEFAULT_TAG */.fL),
+  dv4: () => (/* reexport */ src_settings/* DEFAULT_TX_MODE */.dv),
   HSg: () => (/* reexport */ DEPLOYMENT_TITLE),
   A0N: () => (/* reexport */ GrantStore),
   YX3: () => (/* reexport */ PullError),
@@ -1474,7 +1493,7 @@ __webpack_require__.d(__webpack_exports__, {
   Phd: () => (/* reexport */ healthTable),
   Xum: () => (/* reexport */ src_errors/* inputError */.Xu),
   Nnt: () => (/* reexport */ inspect),
-  bs2: () => (/* reexport */ isRegistryUrl),
+  bs2: () => (/* reexport */ src_settings/* isRegistryUrl */.bs),
   asP: () => (/* reexport */ src_errors/* isRelayError */.as),
   Eog: () => (/* reexport */ laggingLine),
   $MR: () => (/* reexport */ laggingText),
@@ -1503,8 +1522,8 @@ __webpack_require__.d(__webpack_exports__, {
   zbs: () => (/* reexport */ reportDeployments),
   Llh: () => (/* reexport */ rolloutStoppedLine),
   wXc: () => (/* reexport */ runContextFromEnv),
-  PeC: () => (/* reexport */ setting),
-  LrH: () => (/* reexport */ speak),
+  PeC: () => (/* reexport */ src_settings/* setting */.Pe),
+  LrH: () => (/* reexport */ src_hints/* speak */.Lr),
   r9p: () => (/* reexport */ stateText),
   _lm: () => (/* reexport */ src_dir/* sumTotal */._l),
   OH5: () => (/* reexport */ sync),
@@ -1525,50 +1544,8 @@ var sum = __webpack_require__(20314);
 var src_errors = __webpack_require__(37638);
 // EXTERNAL MODULE: ./packages/core/src/secrets.ts
 var src_secrets = __webpack_require__(87620);
-;// CONCATENATED MODULE: ./packages/core/src/settings.ts
-// Settings: the one rule for which value wins (explicit > env > default), every default, and the
-// kinds of URL. The CLI (flags), the actions (inputs) and core itself take their defaults from here,
-// so a default is typed once. A leaf module: it imports nothing.
-/** Not given: undefined or "" (an action input that was not set reads ""). */
-const given = (value) => value === undefined || value === "" ? undefined : value;
-function setting(explicit, env, fallback) {
-    return given(explicit) ?? given(env) ?? fallback;
-}
-const flagName = (setting) => `--${setting}`;
-/** Where a setting comes from when nothing names it. */
-const DEFAULT_CONFIG = "file://atlas.hcl";
-const DEFAULT_DIR = "file://migrations";
-const DEFAULT_TAG = "latest";
-/** Apply: the transaction mode of a file without `atlas:txmode`, and what to do with files added out of order. */
-const DEFAULT_TX_MODE = "file";
-const DEFAULT_EXEC_ORDER = "linear";
-/** Push: per target for its whole turn (retries included), and extra attempts after a transient error. */
-const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
-const DEFAULT_PUSH_RETRIES = 2;
-/** Pull (apply's fallback read): per replica before moving on; no retry, the next replica is the retry. */
-const DEFAULT_PULL_TIMEOUT_MS = 10_000;
-const DEFAULT_PULL_RETRIES = 0;
-/** verify: per replica for its reads; sync: extra attempts per copy. */
-const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
-const DEFAULT_HEALTH_RETRIES = 0;
-const DEFAULT_SYNC_RETRIES = 2;
-/** Opening a replica's connection; one registry call (the per-target deadline bounds the rest). */
-const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
-const DEFAULT_CALL_TIMEOUT_MS = 60_000;
-/** Apply: waiting for another apply's advisory lock; PostgreSQL's connect timeout (libpq's `connect_timeout` overrides). */
-const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
-const DEFAULT_PG_CONNECT_TIMEOUT_MS = 10_000;
-/** Apply to several targets: how many at once. */
-const DEFAULT_PARALLELISM = 4;
-/** Reporting a deployment to the registry (best effort). */
-const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
-/** atlas.hcl's runtimevar data source, as Atlas (gocloud) waits. */
-const DEFAULT_RUNTIMEVAR_TIMEOUT_MS = 10_000;
-/** How long a license grant lets work go on without the registry. */
-const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-/** `atlas://repo[?tag=..]`: a state in the registry (and its backups), not a local directory. */
-const isRegistryUrl = (url) => /^atlas:\/\//i.test(url);
-
+// EXTERNAL MODULE: ./packages/core/src/settings.ts
+var src_settings = __webpack_require__(16452);
 ;// CONCATENATED MODULE: ./packages/core/src/apply/revisions.ts
 /** Written to operator_version; a unit test keeps it equal to packages/core/package.json. */
 const OPERATOR_VERSION = "migrate-relay 0.1.0";
@@ -1808,7 +1785,7 @@ function parsePostgresUrl(raw) {
         password: url.password ? decodeURIComponent(url.password) : (q.get("password") ?? undefined),
         database: database || undefined,
         application_name: q.get("application_name") ?? "migrate-relay",
-        connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : DEFAULT_PG_CONNECT_TIMEOUT_MS,
+        connectionTimeoutMillis: timeout ? Number(timeout) * 1000 : src_settings/* DEFAULT_PG_CONNECT_TIMEOUT_MS */.Se,
         options: settings.length ? settings.join(" ") : undefined,
     };
     const ssl = {};
@@ -2675,7 +2652,7 @@ function planPending(input) {
     const all = input.files;
     // Atlas's Pending works on the directory without its checkpoint files, except where noted.
     const files = all.filter((f) => !isCheckpoint(f));
-    const order = input.execOrder ?? DEFAULT_EXEC_ORDER;
+    const order = input.execOrder ?? src_settings/* DEFAULT_EXEC_ORDER */.vB;
     let pending;
     let baseline;
     let partial;
@@ -2862,7 +2839,7 @@ async function applyDir(dir, options) {
         if (l.status === "rejected")
             throw l.reason;
         if (lockClient)
-            lock = await acquireApplyLock(lockClient, options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS, target.display);
+            lock = await acquireApplyLock(lockClient, options.lockTimeoutMs ?? src_settings/* DEFAULT_LOCK_TIMEOUT_MS */.L$, target.display);
         const client = work;
         const schema = revisionsSchemaFor(options.revisionsSchema, target.schema);
         const state = await tableState(client, schema);
@@ -2876,7 +2853,7 @@ async function applyDir(dir, options) {
         result.current = revisions[revisions.length - 1]?.version ?? plan.baseline?.version ?? "";
         result.pending = plan.run.map((f) => f.name);
         result.target = plan.run[plan.run.length - 1]?.version ?? result.current;
-        const prepared = prepareFiles(plan.run, options.txMode ?? DEFAULT_TX_MODE, sumHashes(dir.sum));
+        const prepared = prepareFiles(plan.run, options.txMode ?? src_settings/* DEFAULT_TX_MODE */.dv, sumHashes(dir.sum));
         if (dryRun)
             return result;
         if (plan.baseline) {
@@ -2966,9 +2943,9 @@ const FLEET_OUTCOMES = [
     "up-to-date",
 ];
 /** Rollout settings are read trimmed (a matrix value may carry spaces). */
-const fleet_given = (v) => given(v?.trim());
+const given = (v) => (0,src_settings/* given */.gI)(v?.trim());
 function wholeNumber(text, name) {
-    const t = fleet_given(text);
+    const t = given(text);
     if (t === undefined)
         return undefined;
     const n = Number(t);
@@ -2977,8 +2954,8 @@ function wholeNumber(text, name) {
     return n;
 }
 /** `i/n` with 1 <= i <= n. */
-function parseShard(text, nameOf = flagName) {
-    const t = fleet_given(text);
+function parseShard(text, nameOf = src_settings/* flagName */.GI) {
+    const t = given(text);
     if (t === undefined)
         return undefined;
     const m = /^(\d+)\s*\/\s*(\d+)$/.exec(t);
@@ -2988,12 +2965,12 @@ function parseShard(text, nameOf = flagName) {
         throw (0,src_errors/* inputError */.Xu)(`${nameOf("shard")} "${text}" must be i/n with 1 <= i <= n, e.g. 1/4 (shard 1 of 4, as in a matrix of 4 jobs)`);
     return { index, count };
 }
-function fleetSettingsOf(inputs, nameOf = flagName) {
+function fleetSettingsOf(inputs, nameOf = src_settings/* flagName */.GI) {
     const maxFailures = wholeNumber(inputs.maxFailures, nameOf("max-failures"));
     return {
-        parallelism: wholeNumber(inputs.parallelism, nameOf("parallelism")) ?? DEFAULT_PARALLELISM,
-        ...(inputs.shard !== undefined && fleet_given(inputs.shard) ? { shard: parseShard(inputs.shard, nameOf) } : {}),
-        canary: (fleet_given(inputs.canary) ?? "").split(/[\s,]+/).filter(Boolean),
+        parallelism: wholeNumber(inputs.parallelism, nameOf("parallelism")) ?? src_settings/* DEFAULT_PARALLELISM */.ri,
+        ...(inputs.shard !== undefined && given(inputs.shard) ? { shard: parseShard(inputs.shard, nameOf) } : {}),
+        canary: (given(inputs.canary) ?? "").split(/[\s,]+/).filter(Boolean),
         ...(maxFailures !== undefined ? { maxFailures } : {}),
     };
 }
@@ -3187,40 +3164,40 @@ function parseGoDuration(text, name) {
 
 
 
-function applyOptionsOf(url, inputs, env, nameOf = flagName) {
+function applyOptionsOf(url, inputs, env, nameOf = src_settings/* flagName */.GI) {
     const m = env?.migration;
-    const amountText = given(inputs.amount);
+    const amountText = (0,src_settings/* given */.gI)(inputs.amount);
     const amount = amountText === undefined ? undefined : Number(amountText);
     if (amountText !== undefined && !(Number.isInteger(amount) && amount >= 1)) {
         throw (0,src_errors/* inputError */.Xu)(`${nameOf("amount")} "${amountText}" must be a whole number >= 1`);
     }
-    if (amountText !== undefined && given(inputs.toVersion) !== undefined) {
+    if (amountText !== undefined && (0,src_settings/* given */.gI)(inputs.toVersion) !== undefined) {
         // As Atlas (atlas-action: "Mutually exclusive with `amount`"): the two would disagree on where to stop.
         throw (0,src_errors/* inputError */.Xu)(`${nameOf("amount")} and ${nameOf("to-version")} are mutually exclusive: pass one of them`);
     }
-    const lockTimeout = setting(inputs.lockTimeout, m?.lockTimeout);
+    const lockTimeout = (0,src_settings/* setting */.Pe)(inputs.lockTimeout, m?.lockTimeout);
     return {
         url,
-        txMode: setting(inputs.txMode, undefined, DEFAULT_TX_MODE),
-        execOrder: setting(inputs.execOrder, m?.execOrder, DEFAULT_EXEC_ORDER),
-        baseline: setting(inputs.baseline, m?.baseline),
+        txMode: (0,src_settings/* setting */.Pe)(inputs.txMode, undefined, src_settings/* DEFAULT_TX_MODE */.dv),
+        execOrder: (0,src_settings/* setting */.Pe)(inputs.execOrder, m?.execOrder, src_settings/* DEFAULT_EXEC_ORDER */.vB),
+        baseline: (0,src_settings/* setting */.Pe)(inputs.baseline, m?.baseline),
         allowDirty: inputs.allowDirty === true,
         amount,
-        toVersion: given(inputs.toVersion),
+        toVersion: (0,src_settings/* given */.gI)(inputs.toVersion),
         dryRun: inputs.dryRun === true,
-        revisionsSchema: setting(inputs.revisionsSchema, m?.revisionsSchema),
+        revisionsSchema: (0,src_settings/* setting */.Pe)(inputs.revisionsSchema, m?.revisionsSchema),
         lockTimeoutMs: lockTimeout === undefined ? undefined : parseDuration(lockTimeout, nameOf("lock-timeout")),
     };
 }
 /**
  * One target per env instance (for_each); without an env, one per line of `url` (usually one).
  */
-function applyTargetsOf(envs, explicit, nameOf = flagName) {
-    const url = given(explicit.url);
-    const dir = given(explicit.dir);
+function applyTargetsOf(envs, explicit, nameOf = src_settings/* flagName */.GI) {
+    const url = (0,src_settings/* given */.gI)(explicit.url);
+    const dir = (0,src_settings/* given */.gI)(explicit.dir);
     if (!envs) {
         if (!url)
-            throw (0,src_errors/* inputError */.Xu)(nameOf === flagName
+            throw (0,src_errors/* inputError */.Xu)(nameOf === src_settings/* flagName */.GI
                 ? "no database: pass --url postgres://... (or --config file://atlas.hcl --env <name>)"
                 : `no database: set ${nameOf("url")} (or ${nameOf("env")} naming an env block with a url)`);
         // Several URLs, one per line (a fleet without an env): each is its own target, named by its
@@ -3230,8 +3207,8 @@ function applyTargetsOf(envs, explicit, nameOf = flagName) {
             .map((u) => u.trim())
             .filter(Boolean);
         if (urls.length > 1)
-            return urls.map((u) => ({ url: u, dir: dir ?? DEFAULT_DIR, label: (0,src_secrets/* redactUrl */.BO)(u) }));
-        return [{ url: urls[0] ?? url, dir: dir ?? DEFAULT_DIR }];
+            return urls.map((u) => ({ url: u, dir: dir ?? src_settings/* DEFAULT_DIR */.eJ, label: (0,src_secrets/* redactUrl */.BO)(u) }));
+        return [{ url: urls[0] ?? url, dir: dir ?? src_settings/* DEFAULT_DIR */.eJ }];
     }
     if (url && /\n/.test(url.trim()))
         throw (0,src_errors/* inputError */.Xu)(`${nameOf("url")} names several databases: with an env, use for_each for several targets`);
@@ -3242,7 +3219,7 @@ function applyTargetsOf(envs, explicit, nameOf = flagName) {
             throw (0,src_errors/* inputError */.Xu)(`env "${label}": ${env.emptyUrl}; set it, or pass ${nameOf("url")}`);
         if (!target)
             throw (0,src_errors/* inputError */.Xu)(`env "${label}" has no url: set url in atlas.hcl or pass ${nameOf("url")}`);
-        return { url: target, dir: dir ?? env.migration.dir ?? DEFAULT_DIR, label, env };
+        return { url: target, dir: dir ?? env.migration.dir ?? src_settings/* DEFAULT_DIR */.eJ, label, env };
     });
 }
 
@@ -3817,7 +3794,7 @@ async function runtimeVar(text, base, fail) {
     if (decoder && decoder !== "string")
         fail(`unsupported decoder: "${decoder}" (Atlas reads runtimevars as strings)`);
     const timeout = url.searchParams.get("timeout");
-    const ms = timeout ? data_parseGoDuration(timeout) : DEFAULT_RUNTIMEVAR_TIMEOUT_MS;
+    const ms = timeout ? data_parseGoDuration(timeout) : src_settings/* DEFAULT_RUNTIMEVAR_TIMEOUT_MS */.v6;
     if (ms === undefined)
         fail(`cannot parse timeout "${timeout}" (e.g. 5s)`);
     for (const p of ["decoder", "timeout", "wait"])
@@ -6883,9 +6860,9 @@ class GrantStore {
     changed = false;
     constructor(options = {}) {
         this.dir = options.dir ?? defaultGrantDir(options.env);
-        this.ttlMs = options.ttlMs ?? DEFAULT_GRANT_TTL_MS;
+        this.ttlMs = options.ttlMs ?? src_settings/* DEFAULT_GRANT_TTL_MS */.jh;
         this.now = options.now ?? (() => new Date());
-        this.hints = options.hints ?? src_hints/* CLI_HINTS */.I;
+        this.hints = options.hints ?? src_hints/* CLI_HINTS */.IF;
     }
     file(registry, token) {
         const registryId = (0,external_node_crypto_.createHash)("sha256").update(registry).digest("hex").slice(0, 16);
@@ -7011,7 +6988,7 @@ async function reportDeployments(runs, load, trigger, options = {}) {
         ? { one: { ...completed[0], context } }
         : { set: setInput(reported, completed, context, now) };
     const operation = "one" in report ? "reportMigration" : "reportMigrationSet";
-    const deadline = (0,http/* deadlineSignal */.R)(options.timeoutMs ?? DEFAULT_REPORT_TIMEOUT_MS);
+    const deadline = (0,http/* deadlineSignal */.R)(options.timeoutMs ?? src_settings/* DEFAULT_REPORT_TIMEOUT_MS */.KJ);
     try {
         const url = await registry.report(report, deadline.signal);
         return { registry: registry.registry, operation, ...(url ? { url } : {}) };
@@ -7449,8 +7426,8 @@ async function inspectHeads(replicas, options) {
     const registry = replicas[0] instanceof cloud/* CloudReplica */.oU ? replicas[0] : undefined;
     const ctx = {
         limits: {
-            timeoutMs: options.timeoutMs ?? DEFAULT_HEALTH_TIMEOUT_MS,
-            retries: options.retries ?? DEFAULT_HEALTH_RETRIES,
+            timeoutMs: options.timeoutMs ?? src_settings/* DEFAULT_HEALTH_TIMEOUT_MS */.MK,
+            retries: options.retries ?? src_settings/* DEFAULT_HEALTH_RETRIES */.MF,
             ...(options.signal ? { signal: options.signal } : {}),
         },
         secrets: [...(options.secrets ?? []), ...(0,src_secrets/* envSecrets */.vn)(), ...(registry ? [registry.token] : [])],
@@ -7605,7 +7582,7 @@ async function sync(replicas, options) {
         }
         return loading;
     };
-    const limits = { ...ctx.limits, retries: options.retries ?? DEFAULT_SYNC_RETRIES };
+    const limits = { ...ctx.limits, retries: options.retries ?? src_settings/* DEFAULT_SYNC_RETRIES */.xs };
     await Promise.all([...plans].map(async ([head, planned]) => {
         for (const step of planned) {
             const started = performance.now();
@@ -7808,8 +7785,8 @@ async function pull(replicas, options = {}) {
     else
         (0,names/* checkVersion */.ps)(ref.version);
     const limits = {
-        timeoutMs: options.timeoutMs ?? DEFAULT_PULL_TIMEOUT_MS,
-        retries: options.retries ?? DEFAULT_PULL_RETRIES,
+        timeoutMs: options.timeoutMs ?? src_settings/* DEFAULT_PULL_TIMEOUT_MS */.vN,
+        retries: options.retries ?? src_settings/* DEFAULT_PULL_RETRIES */.X3,
         ...(options.signal ? { signal: options.signal } : {}),
     };
     const maxBytes = options.maxArchiveBytes ?? src_dir/* DEFAULT_MAX_ARCHIVE_BYTES */.m$;
@@ -7965,7 +7942,7 @@ function dirLoader(options) {
         return repo;
     };
     const load = (target) => {
-        if (!isRegistryUrl(target.dir)) {
+        if (!(0,src_settings/* isRegistryUrl */.bs)(target.dir)) {
             // A local directory is read once too: a fleet of targets shares one copy in memory.
             let reading = pulled.get(target.dir);
             if (!reading) {
@@ -7995,7 +7972,7 @@ function dirLoader(options) {
     };
     return Object.assign(load, {
         registryOf(target) {
-            if (!isRegistryUrl(target.dir))
+            if (!(0,src_settings/* isRegistryUrl */.bs)(target.dir))
                 return undefined;
             const primary = repoOf(target).replicas[0];
             return primary instanceof cloud/* CloudReplica */.oU ? primary : undefined;
@@ -8056,8 +8033,8 @@ async function push(dir, replicas, options) {
         throw new src_errors/* RelayError */.cx("config", "nothing to push to: no registry and no backups");
     const state = buildState(dir, options);
     const limits = {
-        timeoutMs: options.timeoutMs ?? DEFAULT_PUSH_TIMEOUT_MS,
-        retries: options.retries ?? DEFAULT_PUSH_RETRIES,
+        timeoutMs: options.timeoutMs ?? src_settings/* DEFAULT_PUSH_TIMEOUT_MS */.w3,
+        retries: options.retries ?? src_settings/* DEFAULT_PUSH_RETRIES */.G9,
         ...(options.signal ? { signal: options.signal } : {}),
     };
     const registry = replicas[0] instanceof cloud/* CloudReplica */.oU ? replicas[0] : undefined;
@@ -8755,8 +8732,8 @@ function openReplica(url, options = {}) {
     return openSpec(parseReplicaUrl(url, options.cwd), options);
 }
 function openSpec(spec, options = {}) {
-    const connectMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
-    const hints = options.hints ?? src_hints/* CLI_HINTS */.I;
+    const connectMs = options.connectTimeoutMs ?? src_settings/* DEFAULT_CONNECT_TIMEOUT_MS */.od;
+    const hints = options.hints ?? src_hints/* CLI_HINTS */.IF;
     if (spec.kind === "cloud") {
         const token = options.cloudToken;
         if (!token) {
@@ -8776,7 +8753,7 @@ function openSpec(spec, options = {}) {
             slug: spec.slug,
             endpoint,
             token,
-            timeouts: { connectMs, totalMs: options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS },
+            timeouts: { connectMs, totalMs: options.callTimeoutMs ?? src_settings/* DEFAULT_CALL_TIMEOUT_MS */.MT },
             ...(spec.ref ? { ref: spec.ref } : {}),
             hints,
         });
@@ -8788,7 +8765,7 @@ function openSpec(spec, options = {}) {
         return new blob/* BlobReplica */.A("file", spec.display, new FileStore(checkFileRoot(spec.root), spec.display), `${repo}/`);
     }
     if (spec.kind !== "s3") {
-        const callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+        const callTimeoutMs = options.callTimeoutMs ?? src_settings/* DEFAULT_CALL_TIMEOUT_MS */.MT;
         const store = openStore(spec, { callTimeoutMs, ...(options.gcs ? { gcs: options.gcs } : {}) });
         return new blob/* BlobReplica */.A(spec.kind, spec.display, store, `${repo}/`);
     }
@@ -8811,14 +8788,14 @@ function lazyS3Store(location, display, client) {
 
 
 function openRepo(config) {
-    const fromDir = config.dir && isRegistryUrl(config.dir) ? parseReplicaUrl(config.dir) : undefined;
+    const fromDir = config.dir && (0,src_settings/* isRegistryUrl */.bs)(config.dir) ? parseReplicaUrl(config.dir) : undefined;
     const dirSlug = fromDir?.kind === "cloud" ? fromDir.slug : undefined;
     if (config.name && dirSlug && config.name !== dirSlug) {
         throw (0,src_errors/* configError */.Fj)(`migration dir ${config.dir} and repo name "${config.name}" disagree: use one repository name`);
     }
     const name = config.name || dirSlug;
     if (!name)
-        throw (0,src_errors/* configError */.Fj)(`no repository name: set repo { name } in atlas.hcl, or pass ${(config.hints ?? src_hints/* CLI_HINTS */.I).dirName}`);
+        throw (0,src_errors/* configError */.Fj)(`no repository name: set repo { name } in atlas.hcl, or pass ${(config.hints ?? src_hints/* CLI_HINTS */.IF).dirName}`);
     const slug = (0,names/* checkSlug */.c5)(name);
     const options = {
         repo: slug,
@@ -8841,7 +8818,7 @@ function openRepo(config) {
         primary = openSpec(ref ? { kind: "cloud", slug, ref } : { kind: "cloud", slug }, options);
     }
     const backups = config.backups.map((url) => {
-        if (isRegistryUrl(url.trim()))
+        if ((0,src_settings/* isRegistryUrl */.bs)(url.trim()))
             throw (0,src_errors/* configError */.Fj)(`backup ${url} must be s3://, gs://, azureblob://, oci:// or file://`);
         return openReplica(url, options);
     });
@@ -8866,10 +8843,10 @@ function repoConfigOf(env) {
 function layerRepoConfig(env, over) {
     const base = env ? repoConfigOf(env) : { backups: [] };
     const { dir: _source, ...rest } = base;
-    const name = setting(over.name, base.name);
-    const url = setting(over.url, base.url);
-    const cloudUrl = setting(over.cloudUrl, base.cloudUrl);
-    const cloudToken = setting(over.cloudToken, base.cloudToken, given(over.fallbackToken));
+    const name = (0,src_settings/* setting */.Pe)(over.name, base.name);
+    const url = (0,src_settings/* setting */.Pe)(over.url, base.url);
+    const cloudUrl = (0,src_settings/* setting */.Pe)(over.cloudUrl, base.cloudUrl);
+    const cloudToken = (0,src_settings/* setting */.Pe)(over.cloudToken, base.cloudToken, (0,src_settings/* given */.gI)(over.fallbackToken));
     const backups = over.backups?.length ? over.backups : base.backups;
     return {
         ...rest,
@@ -9271,23 +9248,6 @@ function atlasActionRuns(runs) {
     });
 }
 
-;// CONCATENATED MODULE: ./packages/core/src/report/vocabulary.ts
-// The words a front end uses for its settings in hints. Core's messages name a setting by its CLI
-// flag (`--cloud-token`); each front end prints them through its Vocabulary, so the actions say
-// `input "cloud-token"` and the CLI keeps the flag. Core itself knows no front end's words.
-
-
-const CLI_VOCABULARY = { ...src_hints/* CLI_HINTS */.I, setting: flagName };
-// The flags core's hints name. Only these are rewritten, so `-- comment` in SQL or a server's text
-// stays as it is.
-const HINT_FLAGS = /(^|[\s(,])--(cloud-token|dir-name|url|env|var|config|grant-dir)\b/g;
-/** `text` with core's hints in the front end's words. */
-function speak(text, vocabulary = CLI_VOCABULARY) {
-    if (vocabulary === CLI_VOCABULARY)
-        return text;
-    return text.replace(HINT_FLAGS, (_, before, name) => `${before}${vocabulary.setting(name)}`);
-}
-
 ;// CONCATENATED MODULE: ./packages/core/src/report/markdown.ts
 // Markdown building blocks for job summaries: escaping for table cells and HTML, times, sizes.
 // Pure functions: the actions hand the result to core.summary; nothing here knows of GitHub.
@@ -9385,8 +9345,8 @@ function formatBytes(n) {
 }
 const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 /** A summary for a step that stopped before it had a result (bad input, unreadable config). */
-function errorSummary(title, message, secrets = [], vocabulary = CLI_VOCABULARY) {
-    const text = speak((0,src_secrets/* redact */.E$)(message, secrets), vocabulary);
+function errorSummary(title, message, secrets = [], vocabulary = src_hints/* CLI_VOCABULARY */.US) {
+    const text = (0,src_hints/* speak */.Lr)((0,src_secrets/* redact */.E$)(message, secrets), vocabulary);
     return (0,src_secrets/* redact */.E$)(`### ❌ ${escapeInline(title)}\n\n${messageBlock(text, true)}\n`, secrets);
 }
 
@@ -9564,11 +9524,11 @@ function trailMarkdown(trail, clean) {
         .join(" -> ");
 }
 /** One log line per replica tried: outcome, URL, time, and why it was left (or what was verified). */
-function attemptLogLine(a, vocabulary = CLI_VOCABULARY) {
+function attemptLogLine(a, vocabulary = src_hints/* CLI_VOCABULARY */.US) {
     const why = a.outcome === "ok"
         ? (a.note ?? "")
         : `${a.error ?? "failed"}${a.eligible ? " -> next" : ""}${a.note ? `; ${a.note}` : ""}`;
-    return `${a.outcome === "ok" ? "ok  " : "FAIL"} ${a.url} ${markdown_formatMs(a.ms)}${why ? `: ${speak(why, vocabulary)}` : ""}`;
+    return `${a.outcome === "ok" ? "ok  " : "FAIL"} ${a.url} ${markdown_formatMs(a.ms)}${why ? `: ${(0,src_hints/* speak */.Lr)(why, vocabulary)}` : ""}`;
 }
 /** The title of a failed read's annotation. */
 const attemptTitle = (a) => `migrate-relay: ${a.kind === "cloud" ? "registry" : "backup"} not read${a.eligible ? ", trying the next" : ""}`;
@@ -9595,9 +9555,9 @@ function fleetCountsLine(outcomes) {
 }
 const statementsOf = (r) => r.applied.reduce((n, f) => n + f.statements, 0);
 /** What happened to one target, in one sentence (a label stays as written: env names are not capitalized). */
-function applyStatusText(run, vocabulary = CLI_VOCABULARY) {
+function applyStatusText(run, vocabulary = src_hints/* CLI_VOCABULARY */.US) {
     const text = run.notStarted !== undefined ? `not started: ${run.notStarted}` : statusSentence(run.result);
-    return speak(run.label ? `${run.label}: ${text}` : apply_capital(text), vocabulary);
+    return (0,src_hints/* speak */.Lr)(run.label ? `${run.label}: ${text}` : apply_capital(text), vocabulary);
 }
 const apply_capital = (text) => text.charAt(0).toUpperCase() + text.slice(1);
 /**
@@ -9657,7 +9617,7 @@ function runSection(run, clean, heading) {
     const trail = r.trail ?? [];
     if (trail.length)
         out.push(`Source: ${trailMarkdown(trail, clean)}`, "");
-    else if (!isRegistryUrl(run.dir))
+    else if (!(0,src_settings/* isRegistryUrl */.bs)(run.dir))
         out.push(`Source: ${codeSpan(clean((0,src_secrets/* redactUrl */.BO)(run.dir)))} (local directory)`, "");
     const ok = r.applied.filter((f) => !f.error && !f.rolledBack).length;
     const notOk = r.applied.length - ok;
@@ -9727,7 +9687,7 @@ const OUTCOME_NAMES = {
  */
 function applySummary(runs, options = {}) {
     const secrets = options.secrets ?? [];
-    const clean = (text) => speak((0,src_secrets/* redact */.E$)(text, secrets), options.vocabulary);
+    const clean = (text) => (0,src_hints/* speak */.Lr)((0,src_secrets/* redact */.E$)(text, secrets), options.vocabulary);
     const failed = runs.filter((r) => r.result.error).length;
     const notStarted = runs.filter((r) => r.notStarted !== undefined).length;
     const icon = failed || notStarted ? "❌" : "✅";
@@ -9796,7 +9756,7 @@ function applyOutputs(runs, options = {}) {
         pending_count: String(runs.reduce((n, r) => n + r.result.pending.length, 0)),
         applied_count: String(runs.reduce((n, r) => n + r.result.applied.filter((f) => !f.error).length, 0)),
         runs: clean(JSON.stringify(atlasActionRuns(runs))),
-        source: clean(first ? (first.result.source ?? (isRegistryUrl(first.dir) ? "" : (0,src_secrets/* redactUrl */.BO)(first.dir))) : ""),
+        source: clean(first ? (first.result.source ?? ((0,src_settings/* isRegistryUrl */.bs)(first.dir) ? "" : (0,src_secrets/* redactUrl */.BO)(first.dir))) : ""),
         // As atlas-action: the error of the first failed run ("" on success, so every output is set).
         error: failed
             ? clean(failed.label ? `${failed.label}: ${failed.result.error.message}` : failed.result.error.message)
@@ -9853,8 +9813,8 @@ function targetDetail(t) {
     return parts.join("; ");
 }
 /** One log line per target: result, URL, role, time, and the detail. */
-function pushTargetLine(t, vocabulary = CLI_VOCABULARY) {
-    const detail = speak(targetDetail(t), vocabulary);
+function pushTargetLine(t, vocabulary = src_hints/* CLI_VOCABULARY */.US) {
+    const detail = (0,src_hints/* speak */.Lr)(targetDetail(t), vocabulary);
     return `${t.ok ? "ok  " : "FAIL"} ${t.url} (${targetKind(t)}) ${markdown_formatMs(t.ms)}${detail ? `: ${detail}` : ""}`;
 }
 /** The title of a failed target's annotation: `backup (s3) s3://b/p failed`. */
@@ -9873,7 +9833,7 @@ function pushStatusText(result) {
 /** The job summary: a status line, the replay, then `Target | Kind | Result | Time | Detail`. */
 function pushSummary(result, options = {}) {
     const secrets = options.secrets ?? [];
-    const clean = (text) => speak((0,src_secrets/* redact */.E$)(text, secrets), options.vocabulary);
+    const clean = (text) => (0,src_hints/* speak */.Lr)((0,src_secrets/* redact */.E$)(text, secrets), options.vocabulary);
     const took = result.targets.filter((t) => t.ok).length;
     const icon = !result.ok ? "❌" : took < result.targets.length ? "⚠️" : "✅";
     const lines = [`### ${icon} migrate-relay push`, "", messageBlock(clean(pushStatusText(result)), true), ""];
@@ -9908,7 +9868,6 @@ function pushOutputs(result, options = {}) {
 
 ;// CONCATENATED MODULE: ./packages/core/src/report/index.ts
 // report: result objects -> Markdown job summaries, action outputs, Atlas's shapes and log lines (pure functions).
-
 
 
 
@@ -10392,7 +10351,7 @@ class CloudReplica {
  * unauthorized/forbidden) fails closed; a page from a proxy, 5xx, 429 and any other GraphQL error
  * mean the registry did not serve this call, so the next replica may ("unreachable").
  */
-function interpret(answer, label, hints = _hints__WEBPACK_IMPORTED_MODULE_3__/* .CLI_HINTS */ .I) {
+function interpret(answer, label, hints = _hints__WEBPACK_IMPORTED_MODULE_3__/* .CLI_HINTS */ .IF) {
     const { status, body } = answer;
     if (status === 401) {
         throw new _errors__WEBPACK_IMPORTED_MODULE_2__/* .RelayError */ .cx("unauthorized", `${label} refused the token (HTTP 401): check the cloud token (${hints.cloudToken})`);
@@ -10937,6 +10896,81 @@ class Secrets {
         return redact(text, this.list);
     }
 }
+
+
+/***/ }),
+
+/***/ 16452:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   G9: () => (/* binding */ DEFAULT_PUSH_RETRIES),
+/* harmony export */   GI: () => (/* binding */ flagName),
+/* harmony export */   KJ: () => (/* binding */ DEFAULT_REPORT_TIMEOUT_MS),
+/* harmony export */   L$: () => (/* binding */ DEFAULT_LOCK_TIMEOUT_MS),
+/* harmony export */   MF: () => (/* binding */ DEFAULT_HEALTH_RETRIES),
+/* harmony export */   MK: () => (/* binding */ DEFAULT_HEALTH_TIMEOUT_MS),
+/* harmony export */   MT: () => (/* binding */ DEFAULT_CALL_TIMEOUT_MS),
+/* harmony export */   PV: () => (/* binding */ DEFAULT_CONFIG),
+/* harmony export */   Pe: () => (/* binding */ setting),
+/* harmony export */   Se: () => (/* binding */ DEFAULT_PG_CONNECT_TIMEOUT_MS),
+/* harmony export */   X3: () => (/* binding */ DEFAULT_PULL_RETRIES),
+/* harmony export */   bs: () => (/* binding */ isRegistryUrl),
+/* harmony export */   dv: () => (/* binding */ DEFAULT_TX_MODE),
+/* harmony export */   eJ: () => (/* binding */ DEFAULT_DIR),
+/* harmony export */   fL: () => (/* binding */ DEFAULT_TAG),
+/* harmony export */   gI: () => (/* binding */ given),
+/* harmony export */   jh: () => (/* binding */ DEFAULT_GRANT_TTL_MS),
+/* harmony export */   od: () => (/* binding */ DEFAULT_CONNECT_TIMEOUT_MS),
+/* harmony export */   ri: () => (/* binding */ DEFAULT_PARALLELISM),
+/* harmony export */   v6: () => (/* binding */ DEFAULT_RUNTIMEVAR_TIMEOUT_MS),
+/* harmony export */   vB: () => (/* binding */ DEFAULT_EXEC_ORDER),
+/* harmony export */   vN: () => (/* binding */ DEFAULT_PULL_TIMEOUT_MS),
+/* harmony export */   w3: () => (/* binding */ DEFAULT_PUSH_TIMEOUT_MS),
+/* harmony export */   xs: () => (/* binding */ DEFAULT_SYNC_RETRIES)
+/* harmony export */ });
+// Settings: the one rule for which value wins (explicit > env > default), every default, and the
+// kinds of URL. The CLI (flags), the actions (inputs) and core itself take their defaults from here,
+// so a default is typed once. A leaf module: it imports nothing.
+/** Not given: undefined or "" (an action input that was not set reads ""). */
+const given = (value) => value === undefined || value === "" ? undefined : value;
+function setting(explicit, env, fallback) {
+    return given(explicit) ?? given(env) ?? fallback;
+}
+const flagName = (setting) => `--${setting}`;
+/** Where a setting comes from when nothing names it. */
+const DEFAULT_CONFIG = "file://atlas.hcl";
+const DEFAULT_DIR = "file://migrations";
+const DEFAULT_TAG = "latest";
+/** Apply: the transaction mode of a file without `atlas:txmode`, and what to do with files added out of order. */
+const DEFAULT_TX_MODE = "file";
+const DEFAULT_EXEC_ORDER = "linear";
+/** Push: per target for its whole turn (retries included), and extra attempts after a transient error. */
+const DEFAULT_PUSH_TIMEOUT_MS = 60_000;
+const DEFAULT_PUSH_RETRIES = 2;
+/** Pull (apply's fallback read): per replica before moving on; no retry, the next replica is the retry. */
+const DEFAULT_PULL_TIMEOUT_MS = 10_000;
+const DEFAULT_PULL_RETRIES = 0;
+/** verify: per replica for its reads; sync: extra attempts per copy. */
+const DEFAULT_HEALTH_TIMEOUT_MS = 10_000;
+const DEFAULT_HEALTH_RETRIES = 0;
+const DEFAULT_SYNC_RETRIES = 2;
+/** Opening a replica's connection; one registry call (the per-target deadline bounds the rest). */
+const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
+const DEFAULT_CALL_TIMEOUT_MS = 60_000;
+/** Apply: waiting for another apply's advisory lock; PostgreSQL's connect timeout (libpq's `connect_timeout` overrides). */
+const DEFAULT_LOCK_TIMEOUT_MS = 10_000;
+const DEFAULT_PG_CONNECT_TIMEOUT_MS = 10_000;
+/** Apply to several targets: how many at once. */
+const DEFAULT_PARALLELISM = 4;
+/** Reporting a deployment to the registry (best effort). */
+const DEFAULT_REPORT_TIMEOUT_MS = 10_000;
+/** atlas.hcl's runtimevar data source, as Atlas (gocloud) waits. */
+const DEFAULT_RUNTIMEVAR_TIMEOUT_MS = 10_000;
+/** How long a license grant lets work go on without the registry. */
+const DEFAULT_GRANT_TTL_MS = 7 * 24 * 60 * 60 * 1000;
+/** `atlas://repo[?tag=..]`: a state in the registry (and its backups), not a local directory. */
+const isRegistryUrl = (url) => /^atlas:\/\//i.test(url);
 
 
 /***/ })

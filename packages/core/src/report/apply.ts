@@ -1,6 +1,7 @@
 // apply results -> job summary Markdown, action outputs (atlas-action's names) and log lines.
 import { FLEET_OUTCOMES, type FleetOutcome, outcomeOf, type Shard } from "../apply/fleet";
 import type { AppliedFile, AppliedState, ApplyResult } from "../apply/types";
+import { CLI_VOCABULARY, speak, type Vocabulary } from "../hints";
 import type { Attempt } from "../replica/types";
 import { redact, redactUrl } from "../secrets";
 import { isRegistryUrl } from "../settings";
@@ -16,7 +17,6 @@ import {
   messageBlock,
   plural,
 } from "./markdown";
-import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 /** One apply target's run, as the summary and the outputs see it. */
 export interface ApplyRun {

@@ -13,4 +13,3 @@ export {
   formatMs,
 } from "./markdown";
 export * from "./push";
-export * from "./vocabulary";

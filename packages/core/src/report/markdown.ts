@@ -1,7 +1,8 @@
 // Markdown building blocks for job summaries: escaping for table cells and HTML, times, sizes.
 // Pure functions: the actions hand the result to core.summary; nothing here knows of GitHub.
+
+import { CLI_VOCABULARY, speak, type Vocabulary } from "../hints";
 import { redact } from "../secrets";
-import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 /** `<`, `>`, `&`, `"` as entities: text stays text inside HTML blocks and Markdown alike. */
 export function escapeHtml(text: string): string {

@@ -1,5 +1,6 @@
 // push results -> job summary Markdown, action outputs and log lines.
 import type { ReplayResult } from "../apply/replay";
+import { CLI_VOCABULARY, speak, type Vocabulary } from "../hints";
 import type { PushResult, TargetResult } from "../relay/push";
 import { redact, redactUrl } from "../secrets";
 import { pushedUrl } from "./atlas";
@@ -14,7 +15,6 @@ import {
   plural,
   urlCell,
 } from "./markdown";
-import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 export interface PushReportOptions {
   /** The dev-database replay that ran before publishing, when one did. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ApplyResult } from "../apply/types";
 import { validateDir } from "../dir/sum";
 import { GrantStore } from "../grant/grant";
+import { CLI_VOCABULARY, speak, type Vocabulary } from "../hints";
 import type { PushResult, TargetResult } from "../relay/push";
 import type { Attempt } from "../replica/types";
 import { flagName } from "../settings";
@@ -18,7 +19,6 @@ import {
 } from "./apply";
 import { errorSummary } from "./markdown";
 import { pushOutputs, pushSummary, pushTargetLine } from "./push";
-import { CLI_VOCABULARY, speak, type Vocabulary } from "./vocabulary";
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
