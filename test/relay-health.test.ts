@@ -14,6 +14,7 @@ import {
   openReplica,
   pull,
   push,
+  RelayError,
   type ReplicaHealth,
   sumTotal,
   sync,
@@ -313,6 +314,39 @@ describe("a backup that never answers", () => {
       await rig.registry.setFault("none");
       await hanging.stop();
     }
+  });
+});
+
+describe("a backup that fails only while the fallback plan reads it", () => {
+  // The plan reads every backup's latest once, without retries; the one that failed there must still
+  // be read (queued after those that answered), or a blip during the plan would lose the only backup
+  // holding the state.
+  it("is still read, and serves the state only it holds", async () => {
+    const slug = uniqueSlug("blip");
+    const primary = openReplica(`file://${await tempDir("primary")}`, { repo: slug });
+    const holder = openReplica(`file://${await tempDir("holder")}`, { repo: slug });
+    const empty = openReplica(`file://${await tempDir("empty")}`, { repo: slug });
+    const pushed = await push(makeDir(2), [holder], { repo: slug });
+    let blips = 0;
+    const flaky = new Proxy(holder, {
+      get(target, name, receiver) {
+        if (name === "manifest" && blips === 0)
+          return async () => {
+            blips++;
+            throw new RelayError("unreachable", "connection reset during the plan");
+          };
+        const value = Reflect.get(target, name, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    const read = await pull([primary, flaky, empty], { ref: { tag: "latest" } });
+    expect(blips).toBe(1);
+    expect(read.digest).toBe(pushed.digest);
+    expect(read.source).toBe(holder.display);
+    expect(read.trail.map((a) => [a.url, a.outcome])).toEqual([
+      [primary.display, "failed"],
+      [holder.display, "ok"],
+    ]);
   });
 });
 

@@ -7853,6 +7853,23 @@ async function pull(replicas, options = {}) {
             }
         }
         if (outcome.value && plan) {
+            // A backup whose latest the plan could not read, and that was not tried again (it was queued
+            // last), goes on the trail before the one that served: the reader sees why it was passed over.
+            for (const u of plan.unreadable) {
+                if (trail.some((a) => a.url === u.replica.display))
+                    continue;
+                const passed = {
+                    url: u.replica.display,
+                    kind: u.replica.kind,
+                    outcome: "failed",
+                    ms: u.ms,
+                    error: u.message,
+                    errorKind: u.kind,
+                    eligible: isEligible(u),
+                };
+                trail.splice(trail.length - 1, 0, passed);
+                options.onAttempt?.(passed);
+            }
             const lagging = plan.lagging.filter((l) => l.url !== replica.display);
             if (plan.conflict)
                 attempt.note += `; ${plan.conflict}, so the configured order decided`;
@@ -7887,24 +7904,7 @@ async function pull(replicas, options = {}) {
         }
         if (!plan && replica === replicas[0] && queue.length > 1 && "tag" in ref && ref.tag === "latest") {
             plan = await planFallback(queue, { limits, secrets, maxBytes });
-            // A backup that failed while the plan read it (retries spent) is on the trail, not read again;
-            // one that refuses this token stays queued, so the read stops there as it would in order.
-            const failed = plan.unreadable.filter(isEligible);
-            for (const u of failed) {
-                const skipped = {
-                    url: u.replica.display,
-                    kind: u.replica.kind,
-                    outcome: "failed",
-                    ms: u.ms,
-                    error: u.message,
-                    errorKind: u.kind,
-                    eligible: true,
-                };
-                trail.push(skipped);
-                options.onAttempt?.(skipped);
-            }
-            const skip = new Set(failed.map((u) => u.replica));
-            queue.splice(0, queue.length, ...plan.order.filter((r) => !skip.has(r)));
+            queue.splice(0, queue.length, ...plan.order);
         }
     }
     const kinds = new Set(trail.map((a) => a.errorKind));

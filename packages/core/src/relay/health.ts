@@ -594,7 +594,8 @@ export interface FallbackPlan {
   newest?: StateInfo;
   /** Backups whose latest is not the newest state, with what they hold. */
   lagging: LaggingReplica[];
-  /** Backups that failed (after retries) when their latest was read: reported, and tried last. */
+  /** Backups that failed when their latest was read: still tried (after those that answered), and
+   * named on the trail when another served first. */
   unreadable: { replica: Replica; kind: ErrorKind; message: string; ms: number }[];
   /** The backups' latest states do not extend one another: the configured order decides. */
   conflict?: string;
