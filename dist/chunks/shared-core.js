@@ -9817,12 +9817,12 @@ function pushTargetLine(t, vocabulary = src_hints/* CLI_VOCABULARY */.US) {
     const detail = (0,src_hints/* speak */.Lr)(targetDetail(t), vocabulary);
     return `${t.ok ? "ok  " : "FAIL"} ${t.url} (${targetKind(t)}) ${markdown_formatMs(t.ms)}${detail ? `: ${detail}` : ""}`;
 }
-/** The title of a failed target's annotation: `backup (s3) s3://b/p failed`. */
+/** The title of a target's annotation: `migrate-relay push: backup (s3) failed`. */
 const pushTargetTitle = (t) => `migrate-relay push: ${targetKind(t)} ${t.ok ? "ok" : t.attempts === 0 ? "not attempted" : "failed"}`;
 /** The log group the target lines go in. */
 const pushGroupTitle = (slug, tag, targets, timeoutMs) => `Pushing ${slug}:${tag} to ${plural(targets, "target")} (timeout ${markdown_formatMs(timeoutMs)} each)`;
-/** The line after a dev-database replay. */
-const replayLine = (r) => `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${r.url} in ${markdown_formatMs(r.ms)}`;
+/** The line after a dev-database replay; `where` is the database as the medium shows it. */
+const replayLine = (r, where = r.url) => `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${where} in ${markdown_formatMs(r.ms)}`;
 function pushStatusText(result) {
     const took = result.targets.filter((t) => t.ok).length;
     const name = `${result.slug}:${result.tag}`;
@@ -9841,7 +9841,7 @@ function pushSummary(result, options = {}) {
         lines.push(`Registry: ${escapeInline(clean(result.link))}`, "");
     if (options.replay) {
         const r = options.replay;
-        lines.push(`Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${codeSpan(clean((0,src_secrets/* redactUrl */.BO)(r.url)))} in ${markdown_formatMs(r.ms)} before publishing.`, "");
+        lines.push(`${replayLine(r, codeSpan(clean((0,src_secrets/* redactUrl */.BO)(r.url))))} before publishing.`, "");
     }
     lines.push("| Target | Kind | Result | Time | Detail |", "| --- | --- | --- | --- | --- |");
     for (const t of result.targets) {

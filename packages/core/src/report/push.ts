@@ -59,7 +59,7 @@ export function pushTargetLine(t: TargetResult, vocabulary: Vocabulary = CLI_VOC
   return `${t.ok ? "ok  " : "FAIL"} ${t.url} (${targetKind(t)}) ${formatMs(t.ms)}${detail ? `: ${detail}` : ""}`;
 }
 
-/** The title of a failed target's annotation: `backup (s3) s3://b/p failed`. */
+/** The title of a target's annotation: `migrate-relay push: backup (s3) failed`. */
 export const pushTargetTitle = (t: TargetResult) =>
   `migrate-relay push: ${targetKind(t)} ${t.ok ? "ok" : t.attempts === 0 ? "not attempted" : "failed"}`;
 
@@ -67,9 +67,9 @@ export const pushTargetTitle = (t: TargetResult) =>
 export const pushGroupTitle = (slug: string, tag: string, targets: number, timeoutMs: number) =>
   `Pushing ${slug}:${tag} to ${plural(targets, "target")} (timeout ${formatMs(timeoutMs)} each)`;
 
-/** The line after a dev-database replay. */
-export const replayLine = (r: ReplayResult) =>
-  `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${r.url} in ${formatMs(r.ms)}`;
+/** The line after a dev-database replay; `where` is the database as the medium shows it. */
+export const replayLine = (r: ReplayResult, where = r.url) =>
+  `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${where} in ${formatMs(r.ms)}`;
 
 export function pushStatusText(result: PushResult): string {
   const took = result.targets.filter((t) => t.ok).length;
@@ -88,10 +88,7 @@ export function pushSummary(result: PushResult, options: PushReportOptions = {})
   if (result.link) lines.push(`Registry: ${escapeInline(clean(result.link))}`, "");
   if (options.replay) {
     const r = options.replay;
-    lines.push(
-      `Replayed ${plural(r.files, "file")} (${plural(r.statements, "statement")}) on a scratch database at ${codeSpan(clean(redactUrl(r.url)))} in ${formatMs(r.ms)} before publishing.`,
-      "",
-    );
+    lines.push(`${replayLine(r, codeSpan(clean(redactUrl(r.url))))} before publishing.`, "");
   }
   lines.push("| Target | Kind | Result | Time | Detail |", "| --- | --- | --- | --- | --- |");
   for (const t of result.targets) {
